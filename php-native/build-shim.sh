@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Compiles libephpm (the C SAPI shim) against the ZTS libphp build and records where that
+# build lives, so the runtime finds it without configuration. Include paths are spelled out
+# because php-config of a build from Debian's patched source names placeholder directories.
+#
+#   build-shim.sh OUTPUT_CLASSES_DIR [PHP_HOME]
+#
+# Without PHP_HOME (or EPHPM_PHP_HOME) the cached libphp build is used, built first if needed.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$1"
+php_home="${2:-${EPHPM_PHP_HOME:-}}"
+if [ -z "$php_home" ]; then
+  php_home="$(bash "$here/build-libphp.sh" | tail -n 1)"
+fi
+inc="$php_home/include/php"
+[ -f "$inc/main/php_config.h" ] || { echo "[shim] ERROR: $php_home is not a PHP build with headers (no include/php/main/php_config.h)" >&2; exit 1; }
+grep -q '#define ZTS 1' "$php_home/include/php/main/php_config.h" \
+  || { echo "[shim] ERROR: $php_home is not a thread-safe (ZTS) PHP build" >&2; exit 1; }
+
+arch_dir="$out/io/ephpm/php/native/linux-$(uname -m | sed 's/x86_64/x86-64/;s/aarch64/aarch64/')"
+mkdir -p "$arch_dir"
+lib="$arch_dir/libephpm.so"
+if [ ! -f "$lib" ] || [ -n "$(find "$here/native" -newer "$lib" -type f)" ] || [ "$php_home/.complete" -nt "$lib" ]; then
+  echo "[shim] compiling libephpm against $php_home" >&2
+  # libphp is not linked here: the runtime loads it first with RTLD_GLOBAL, and the
+  # extensions PHP loads (opcache.so) need its symbols global as well.
+  gcc -O2 -g -fPIC -shared -std=gnu11 -Wall -Wno-unused-parameter -Wno-unused-function -Werror=implicit-function-declaration \
+    -I"$inc" -I"$inc/main" -I"$inc/TSRM" -I"$inc/Zend" -I"$inc/ext" -I"$inc/ext/date/lib" \
+    -o "$lib" "$here/native/ephpm.c" -lpthread
+fi
+{
+  echo "php.home=$php_home"
+  echo "php.version=$(sed -n 's/^#define PHP_VERSION "\(.*\)"/\1/p' "$inc/main/php_version.h")"
+} > "$out/io/ephpm/php/ephpm-build.properties"

@@ -1,0 +1,830 @@
+/*
+ * libephpm: a SAPI named "ephpm" over a ZTS libphp, driven from Java through JNA.
+ * See ephpm.h for the contract with Java.
+ */
+#define _GNU_SOURCE
+#define ZEND_ENABLE_STATIC_TSRMLS_CACHE 1
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "php.h"
+#include "php_main.h"
+#include "php_variables.h"
+#include "SAPI.h"
+#include "rfc1867.h"
+#include "ext/standard/info.h"
+#include "ext/standard/head.h"
+#include "ext/spl/spl_exceptions.h"
+#include "zend_exceptions.h"
+#include "zend_interfaces.h"
+#include "zend_hash.h"
+#include "main/php_output.h"
+#include "main/php_streams.h"
+
+#include "ephpm.h"
+#include "ephpm_arginfo.h"
+
+ZEND_TSRMLS_CACHE_DEFINE()
+
+#define OUT_CAPACITY (32 * 1024)
+#define STACK_RESERVE (256 * 1024)
+
+enum { MODE_NONE, MODE_CLASSIC, MODE_WORKER };
+
+typedef struct {
+	ephpm_next_request_fn next_request;
+	ephpm_emit_fn emit;
+	ephpm_read_body_fn read_body;
+	ephpm_log_fn log;
+	int worker_id;
+	int mode;
+
+	/* worker script state */
+	int64_t requests;      /* requests taken by the current worker script */
+	int took_first;        /* take_request() was called at least once */
+	int stop_requested;    /* take_request() returned null */
+
+	/* current request */
+	int active;            /* a request's response is open */
+	int finished;          /* its final emit happened */
+	int headers_pending;
+	int status;
+	int exit_called;
+	int fatal_type;
+	char last_error[1024];
+	char *out;
+	size_t out_len;
+	char *hdr;
+	size_t hdr_len, hdr_cap;
+	char *cookie;
+	const char *envelope; /* owned by Java, valid until the request ends */
+	const char *boot_envelope; /* the worker's boot variables, valid while the worker runs */
+
+	/* putenv() of this thread, never seen by other threads */
+	HashTable env_sandbox;
+	/* lowest usable stack address before internal calls are refused */
+	char *stack_limit;
+} ephpm_ctx;
+
+static __thread ephpm_ctx *ctx;
+
+static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
+static int runtime_state; /* 0 not started, 1 running, -1 failed */
+static char startup_error[1024];
+static char runtime_description[128];
+static HashTable configured_env; /* persistent: name -> value, the only environment PHP sees */
+static void (*original_error_cb)(int, zend_string *, const uint32_t, zend_string *);
+static void (*original_execute_internal)(zend_execute_data *, zval *);
+static zif_handler original_getenv, original_putenv;
+
+/* ---------------------------------------------------------------- envelope */
+
+typedef struct {
+	const char *key;
+	uint32_t key_len;
+	const char *value;
+	uint32_t value_len;
+} envelope_entry;
+
+static uint32_t read_u32(const char *p) {
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* Walks the envelope; calls fn for each entry. */
+static void envelope_each(const char *env, void (*fn)(envelope_entry *, void *), void *arg) {
+	if (!env) return;
+	uint32_t count = read_u32(env);
+	const char *p = env + 4;
+	for (uint32_t i = 0; i < count; i++) {
+		envelope_entry e;
+		e.key_len = read_u32(p);
+		e.key = p + 4;
+		p = e.key + e.key_len + 1;
+		e.value_len = read_u32(p);
+		e.value = p + 4;
+		p = e.value + e.value_len + 1;
+		fn(&e, arg);
+	}
+}
+
+static void apply_request_info(envelope_entry *e, void *unused) {
+	(void)unused;
+#define IS(name) (e->key_len == sizeof(name) - 1 && memcmp(e->key, name, sizeof(name) - 1) == 0)
+	if (IS("REQUEST_METHOD")) SG(request_info).request_method = e->value;
+	else if (IS("QUERY_STRING")) SG(request_info).query_string = (char *)e->value;
+	else if (IS("REQUEST_URI")) SG(request_info).request_uri = (char *)e->value;
+	else if (IS("CONTENT_TYPE")) SG(request_info).content_type = e->value;
+	else if (IS("CONTENT_LENGTH")) SG(request_info).content_length = ZEND_STRTOL(e->value, NULL, 10);
+	else if (IS("SCRIPT_FILENAME")) SG(request_info).path_translated = (char *)e->value;
+	else if (IS("HTTP_COOKIE")) ctx->cookie = (char *)e->value;
+	else if (IS("HTTP_AUTHORIZATION")) php_handle_auth_data(e->value);
+	else if (IS("SERVER_PROTOCOL")) {
+		if (e->value_len >= 8 && memcmp(e->value, "HTTP/1.0", 8) == 0) SG(request_info).proto_num = 1000;
+		else if (e->value_len >= 6 && memcmp(e->value, "HTTP/2", 6) == 0) SG(request_info).proto_num = 2000;
+		else SG(request_info).proto_num = 1100;
+	}
+#undef IS
+}
+
+static void set_request_info(const char *envelope) {
+	ctx->envelope = envelope;
+	ctx->cookie = NULL;
+	SG(server_context) = ctx;
+	SG(request_info).request_method = NULL;
+	SG(request_info).query_string = NULL;
+	SG(request_info).request_uri = NULL;
+	SG(request_info).content_type = NULL;
+	SG(request_info).content_length = 0;
+	SG(request_info).path_translated = NULL;
+	SG(request_info).proto_num = 1100;
+	SG(sapi_headers).http_response_code = 200;
+	envelope_each(envelope, apply_request_info, NULL);
+}
+
+static void clear_request_info(void) {
+	ctx->envelope = NULL;
+	ctx->cookie = NULL;
+	SG(request_info).request_method = NULL;
+	SG(request_info).query_string = NULL;
+	SG(request_info).request_uri = NULL;
+	SG(request_info).content_type = NULL;
+	SG(request_info).path_translated = NULL;
+	SG(request_info).cookie_data = NULL;
+}
+
+/* ---------------------------------------------------------------- response */
+
+static void reset_response(void) {
+	ctx->active = 1;
+	ctx->finished = 0;
+	ctx->headers_pending = 0;
+	ctx->status = 200;
+	ctx->out_len = 0;
+	ctx->hdr_len = 0;
+	ctx->exit_called = 0;
+	ctx->fatal_type = 0;
+	ctx->last_error[0] = '\0';
+}
+
+/* Hands buffered headers and body (or the given body) to Java. */
+static int emit(int flags, const char *body, size_t body_len) {
+	if (!ctx->active || ctx->finished) return EPHPM_CLIENT_OK;
+	if (ctx->headers_pending) flags |= EPHPM_EMIT_HEADERS;
+	int answer = ctx->emit(flags, ctx->status, ctx->hdr, (int)ctx->hdr_len, body, (int)body_len);
+	ctx->headers_pending = 0;
+	if (flags & EPHPM_EMIT_FINAL) ctx->finished = 1;
+	return answer;
+}
+
+static int emit_buffered(int flags) {
+	int answer = emit(flags, ctx->out, ctx->out_len);
+	ctx->out_len = 0;
+	return answer;
+}
+
+static void finish_response(int outcome) {
+	if (!ctx->active || ctx->finished) return;
+	emit_buffered(EPHPM_EMIT_FINAL | (outcome << EPHPM_EMIT_OUTCOME_SHIFT));
+}
+
+/* ---------------------------------------------------------------- SAPI callbacks */
+
+static void log_line(int level, const char *message) {
+	if (ctx && ctx->log) ctx->log(level, message);
+	else fprintf(stderr, "[ephpm] %s\n", message);
+}
+
+static size_t sapi_ephpm_ub_write(const char *str, size_t len) {
+	if (!ctx) return len;
+	if (!ctx->active) {
+		/* output outside a request (worker boot): keep it visible in the log */
+		char line[1024];
+		size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
+		memcpy(line, str, n);
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+		line[n] = '\0';
+		if (n > 0) log_line(LOG_INFO, line);
+		return len;
+	}
+	if (ctx->finished) return len;
+	int answer = EPHPM_CLIENT_OK;
+	if (ctx->out_len + len > OUT_CAPACITY) {
+		answer = emit_buffered(0);
+		if (answer == EPHPM_CLIENT_OK && len >= OUT_CAPACITY) {
+			answer = emit(0, str, len);
+			len = 0;
+		}
+	}
+	if (answer != EPHPM_CLIENT_OK) {
+		php_handle_aborted_connection();
+		return len;
+	}
+	if (len) {
+		memcpy(ctx->out + ctx->out_len, str, len);
+		ctx->out_len += len;
+	}
+	return len;
+}
+
+static void sapi_ephpm_flush(void *server_context) {
+	if (!ctx || !ctx->active || ctx->finished) return;
+	if (!SG(headers_sent)) sapi_send_headers();
+	if (emit_buffered(EPHPM_EMIT_FLUSH) != EPHPM_CLIENT_OK) php_handle_aborted_connection();
+}
+
+static void append_header(const char *s, size_t n) {
+	if (ctx->hdr_len + n + 1 > ctx->hdr_cap) {
+		size_t cap = ctx->hdr_cap ? ctx->hdr_cap : 1024;
+		while (cap < ctx->hdr_len + n + 1) cap *= 2;
+		ctx->hdr = realloc(ctx->hdr, cap);
+		ctx->hdr_cap = cap;
+	}
+	memcpy(ctx->hdr + ctx->hdr_len, s, n);
+	ctx->hdr_len += n;
+	ctx->hdr[ctx->hdr_len++] = '\n';
+}
+
+static int sapi_ephpm_send_headers(sapi_headers_struct *headers) {
+	if (!ctx || !ctx->active || ctx->finished) return SAPI_HEADER_SENT_SUCCESSFULLY;
+	ctx->status = headers->http_response_code ? headers->http_response_code : 200;
+	ctx->hdr_len = 0;
+	zend_llist_position pos;
+	sapi_header_struct *h = zend_llist_get_first_ex(&headers->headers, &pos);
+	while (h) {
+		if (h->header_len > 0) append_header(h->header, h->header_len);
+		h = zend_llist_get_next_ex(&headers->headers, &pos);
+	}
+	ctx->headers_pending = 1;
+	return SAPI_HEADER_SENT_SUCCESSFULLY;
+}
+
+static size_t sapi_ephpm_read_post(char *buffer, size_t count) {
+	if (!ctx || !ctx->active || !ctx->read_body) return 0;
+	size_t total = 0;
+	while (total < count) {
+		size_t want = count - total;
+		int n = ctx->read_body(buffer + total, want > INT32_MAX ? INT32_MAX : (int)want);
+		if (n <= 0) break;
+		total += (size_t)n;
+	}
+	return total;
+}
+
+static char *sapi_ephpm_read_cookies(void) {
+	return ctx ? ctx->cookie : NULL;
+}
+
+static void register_entry(envelope_entry *e, void *track_vars) {
+	char *value = (char *)e->value;
+	size_t new_len = e->value_len;
+	if (sapi_module.input_filter(PARSE_SERVER, (char *)e->key, &value, e->value_len, &new_len)) {
+		php_register_variable_safe((char *)e->key, value, new_len, (zval *)track_vars);
+	}
+}
+
+static void import_configured_env(zval *track_vars) {
+	zend_string *name;
+	zval *value;
+	ZEND_HASH_FOREACH_STR_KEY_VAL(&configured_env, name, value) {
+		php_register_variable_safe(ZSTR_VAL(name), Z_STRVAL_P(value), Z_STRLEN_P(value), track_vars);
+	} ZEND_HASH_FOREACH_END();
+}
+
+static void sapi_ephpm_register_variables(zval *track_vars) {
+	import_configured_env(track_vars);
+	if (ctx) envelope_each(ctx->envelope, register_entry, track_vars);
+}
+
+static void sapi_ephpm_log_message(const char *message, int syslog_type) {
+	log_line(syslog_type, message);
+}
+
+static char *sapi_ephpm_getenv(const char *name, size_t len) {
+	zval *v = NULL;
+	if (ctx) v = zend_hash_str_find(&ctx->env_sandbox, name, len);
+	if (!v) v = zend_hash_str_find(&configured_env, name, len);
+	return v && Z_TYPE_P(v) == IS_STRING ? Z_STRVAL_P(v) : NULL;
+}
+
+static int sapi_ephpm_startup(sapi_module_struct *module);
+static int sapi_ephpm_deactivate(void) { return SUCCESS; }
+
+static sapi_module_struct ephpm_sapi_module = {
+	"ephpm",                        /* name: OPcache is patched to know it */
+	"ePHPm for Jakarta Servlet",    /* pretty name */
+	sapi_ephpm_startup,
+	php_module_shutdown_wrapper,
+	NULL,                           /* activate */
+	sapi_ephpm_deactivate,
+	sapi_ephpm_ub_write,
+	sapi_ephpm_flush,
+	NULL,                           /* get uid */
+	sapi_ephpm_getenv,
+	php_error,
+	NULL,                           /* header handler */
+	sapi_ephpm_send_headers,
+	NULL,                           /* send header */
+	sapi_ephpm_read_post,
+	sapi_ephpm_read_cookies,
+	sapi_ephpm_register_variables,
+	sapi_ephpm_log_message,
+	NULL,                           /* get request time */
+	NULL,                           /* terminate process */
+	STANDARD_SAPI_MODULE_PROPERTIES
+};
+
+/* ---------------------------------------------------------------- fault detection */
+
+#define FATAL_TYPES (E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR | E_PARSE | E_RECOVERABLE_ERROR)
+
+static void ephpm_error_cb(int type, zend_string *file, const uint32_t line, zend_string *message) {
+	if (ctx && (type & FATAL_TYPES) && !ctx->fatal_type) {
+		ctx->fatal_type = type & ~E_DONT_BAIL;
+		snprintf(ctx->last_error, sizeof ctx->last_error, "%s in %s on line %u", ZSTR_VAL(message),
+		         file ? ZSTR_VAL(file) : "Unknown", line);
+	}
+	original_error_cb(type, file, line, message);
+}
+
+static int ephpm_exit_handler(zend_execute_data *execute_data) {
+	if (ctx) ctx->exit_called = 1;
+	return ZEND_USER_OPCODE_DISPATCH;
+}
+
+static int starts_with(const char *s, const char *prefix) {
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int classify_outcome(int bailed_out) {
+	if (ctx->exit_called && !ctx->fatal_type) return EPHPM_EXIT;
+	if (ctx->fatal_type) {
+		if (starts_with(ctx->last_error, "Maximum execution time")) return EPHPM_TIMEOUT;
+		if (starts_with(ctx->last_error, "Allowed memory size")) return EPHPM_OOM;
+		if (starts_with(ctx->last_error, "Uncaught ")) return EPHPM_EXCEPTION;
+		return EPHPM_FATAL;
+	}
+	return bailed_out ? EPHPM_FATAL : EPHPM_OK;
+}
+
+/* Refuses an internal call (array_map, usort, ...) that would overflow the C stack. */
+static void ephpm_execute_internal(zend_execute_data *execute_data, zval *return_value) {
+	char here;
+	if (UNEXPECTED(ctx && ctx->stack_limit && &here < ctx->stack_limit)) {
+		zend_throw_error(NULL, "Maximum call stack size reached: recursion through internal functions is too deep");
+		return;
+	}
+	if (original_execute_internal) original_execute_internal(execute_data, return_value);
+	else execute_data->func->internal_function.handler(execute_data, return_value);
+}
+
+static void set_stack_limit(void) {
+	pthread_attr_t attr;
+	void *addr;
+	size_t size;
+	ctx->stack_limit = NULL;
+	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+		if (pthread_attr_getstack(&attr, &addr, &size) == 0 && size > 2 * STACK_RESERVE) {
+			ctx->stack_limit = (char *)addr + STACK_RESERVE;
+		}
+		pthread_attr_destroy(&attr);
+	}
+}
+
+/* ---------------------------------------------------------------- getenv/putenv per thread */
+
+static void return_env_array(zval *return_value) {
+	array_init(return_value);
+	zend_string *name;
+	zval *value;
+	ZEND_HASH_FOREACH_STR_KEY_VAL(&configured_env, name, value) {
+		add_assoc_stringl_ex(return_value, ZSTR_VAL(name), ZSTR_LEN(name), Z_STRVAL_P(value), Z_STRLEN_P(value));
+	} ZEND_HASH_FOREACH_END();
+	if (ctx) {
+		ZEND_HASH_FOREACH_STR_KEY_VAL(&ctx->env_sandbox, name, value) {
+			if (Z_TYPE_P(value) == IS_STRING)
+				add_assoc_stringl_ex(return_value, ZSTR_VAL(name), ZSTR_LEN(name), Z_STRVAL_P(value), Z_STRLEN_P(value));
+			else
+				zend_hash_del(Z_ARRVAL_P(return_value), name);
+		} ZEND_HASH_FOREACH_END();
+	}
+}
+
+PHP_FUNCTION(ephpm_getenv) {
+	zend_string *name = NULL;
+	bool local_only = 0;
+	ZEND_PARSE_PARAMETERS_START(0, 2)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR_OR_NULL(name)
+		Z_PARAM_BOOL(local_only)
+	ZEND_PARSE_PARAMETERS_END();
+	if (!name) {
+		return_env_array(return_value);
+		return;
+	}
+	zval *v = ctx ? zend_hash_find(&ctx->env_sandbox, name) : NULL;
+	if (v) {
+		if (Z_TYPE_P(v) == IS_STRING) RETURN_STR_COPY(Z_STR_P(v));
+		RETURN_FALSE; /* unset by putenv("NAME") */
+	}
+	v = zend_hash_find(&configured_env, name);
+	if (v) RETURN_STR_COPY(Z_STR_P(v));
+	RETURN_FALSE;
+}
+
+static void sandbox_value_dtor(zval *zv) {
+	if (Z_TYPE_P(zv) == IS_STRING) zend_string_release(Z_STR_P(zv));
+}
+
+PHP_FUNCTION(ephpm_putenv) {
+	zend_string *setting;
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(setting)
+	ZEND_PARSE_PARAMETERS_END();
+	if (!ctx) RETURN_FALSE;
+	const char *eq = memchr(ZSTR_VAL(setting), '=', ZSTR_LEN(setting));
+	size_t name_len = eq ? (size_t)(eq - ZSTR_VAL(setting)) : ZSTR_LEN(setting);
+	if (name_len == 0) {
+		zend_argument_value_error(1, "must have a valid syntax");
+		RETURN_THROWS();
+	}
+	zval v;
+	if (eq) {
+		ZVAL_STR(&v, zend_string_init(eq + 1, ZSTR_LEN(setting) - name_len - 1, 1));
+	} else {
+		ZVAL_NULL(&v); /* marks the name as unset on this thread */
+	}
+	zend_hash_str_update(&ctx->env_sandbox, ZSTR_VAL(setting), name_len, &v);
+	RETURN_TRUE;
+}
+
+static void replace_function(const char *name, zif_handler handler, zif_handler *original) {
+	zend_function *f = zend_hash_str_find_ptr(CG(function_table), name, strlen(name));
+	if (f && f->type == ZEND_INTERNAL_FUNCTION) {
+		*original = f->internal_function.handler;
+		f->internal_function.handler = handler;
+	}
+}
+
+/* ---------------------------------------------------------------- worker requests */
+
+static const char *MODULES_TO_RELOAD[] = {"filter", "session", NULL};
+
+static void reload_modules(int startup) {
+	for (const char **name = MODULES_TO_RELOAD; *name; name++) {
+		zend_module_entry *m = zend_hash_str_find_ptr(&module_registry, *name, strlen(*name));
+		if (!m) continue;
+		if (startup && m->request_startup_func) m->request_startup_func(m->type, m->module_number);
+		if (!startup && m->request_shutdown_func) m->request_shutdown_func(m->type, m->module_number);
+	}
+}
+
+/* Temporary streams (php://input's backing store) live in EG(regular_list), which only a
+ * full request shutdown clears; free the unreferenced ones between worker requests. */
+static void release_temporary_streams(void) {
+	zend_resource *res;
+	int stream_type = php_file_le_stream();
+	ZEND_HASH_FOREACH_PTR(&EG(regular_list), res) {
+		if (res->type == stream_type) {
+			php_stream *stream = (php_stream *)res->ptr;
+			if (stream && stream->ops == &php_stream_temp_ops && stream->__exposed == 0 && GC_REFCOUNT(res) == 1) {
+				zend_list_delete(res);
+			}
+		}
+	} ZEND_HASH_FOREACH_END();
+}
+
+static void rearm_superglobals(void) {
+	zval *files = &PG(http_globals)[TRACK_VARS_FILES];
+	zval_ptr_dtor_nogc(files);
+	ZVAL_UNDEF(files);
+	zend_hash_str_del(&EG(symbol_table), "_SESSION", sizeof("_SESSION") - 1);
+
+	zend_auto_global *ag;
+	ZEND_HASH_MAP_FOREACH_PTR(CG(auto_globals), ag) {
+		if (ag->name == ZSTR_KNOWN(ZEND_STR_AUTOGLOBAL_ENV)) {
+			continue; /* $_ENV does not change between requests */
+		} else if (ag->name == ZSTR_KNOWN(ZEND_STR_AUTOGLOBAL_SERVER)) {
+			ag->armed = ag->auto_global_callback(ag->name);
+		} else if (ag->jit) {
+			if (ag->name == ZSTR_KNOWN(ZEND_STR_AUTOGLOBAL_REQUEST) && zend_hash_exists(&EG(symbol_table), ag->name)) {
+				ag->armed = ag->auto_global_callback(ag->name);
+			}
+		} else if (ag->auto_global_callback) {
+			ag->armed = ag->auto_global_callback(ag->name);
+		} else {
+			ag->armed = 0;
+		}
+	} ZEND_HASH_FOREACH_END();
+}
+
+/* Ends the current worker request (or the boot pseudo-request): flushes output, completes the
+ * response, deletes upload temp files and resets the SAPI state. */
+static void worker_request_shutdown(void) {
+	zend_try { php_output_end_all(); } zend_end_try();
+	zend_try { reload_modules(0); } zend_end_try();
+	zend_try { php_output_deactivate(); } zend_end_try();
+	finish_response(EPHPM_OK);
+	ctx->active = 0;
+	zend_try { sapi_deactivate(); } zend_end_try();
+	clear_request_info();
+	zend_set_memory_limit(PG(memory_limit));
+}
+
+static int worker_request_startup(void) {
+	int result = SUCCESS;
+	zend_try {
+		release_temporary_streams();
+		php_output_activate();
+		PG(header_is_being_sent) = 0;
+		PG(connection_status) = PHP_CONNECTION_NORMAL;
+		sapi_activate();
+		if (PG(expose_php)) sapi_add_header(SAPI_PHP_VERSION_HEADER, sizeof(SAPI_PHP_VERSION_HEADER) - 1, 1);
+		if (PG(output_handler) && PG(output_handler)[0]) {
+			zval handler;
+			ZVAL_STRING(&handler, PG(output_handler));
+			php_output_start_user(&handler, 0, PHP_OUTPUT_HANDLER_STDFLAGS);
+			zval_ptr_dtor(&handler);
+		} else if (PG(output_buffering)) {
+			php_output_start_user(NULL, PG(output_buffering) > 1 ? PG(output_buffering) : 0, PHP_OUTPUT_HANDLER_STDFLAGS);
+		}
+		rearm_superglobals();
+		reload_modules(1);
+	} zend_catch {
+		result = FAILURE;
+	} zend_end_try();
+	SG(sapi_started) = 1;
+	return result;
+}
+
+static void add_request_summary(envelope_entry *e, void *array) {
+#define IS(name) (e->key_len == sizeof(name) - 1 && memcmp(e->key, name, sizeof(name) - 1) == 0)
+	if (IS("REQUEST_METHOD")) add_assoc_stringl((zval *)array, "method", e->value, e->value_len);
+	else if (IS("REQUEST_URI")) add_assoc_stringl((zval *)array, "uri", e->value, e->value_len);
+	else if (IS("SERVER_PROTOCOL")) add_assoc_stringl((zval *)array, "protocol", e->value, e->value_len);
+	else if (IS("SCRIPT_FILENAME")) add_assoc_stringl((zval *)array, "script", e->value, e->value_len);
+#undef IS
+}
+
+PHP_FUNCTION(ephpm_take_request) {
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!ctx || ctx->mode != MODE_WORKER) {
+		zend_throw_exception(spl_ce_LogicException, "Ephpm\\Worker\\take_request() is only available in a worker script", 0);
+		RETURN_THROWS();
+	}
+	if (ctx->stop_requested) RETURN_NULL();
+
+	worker_request_shutdown();
+	ctx->took_first = 1;
+	zend_unset_timeout();
+
+	const char *envelope = ctx->next_request();
+	if (envelope) {
+		reset_response();
+		set_request_info(envelope);
+	} else {
+		/* the script winds down with its boot variables, and no request body to read */
+		ctx->stop_requested = 1;
+		set_request_info(ctx->boot_envelope);
+		SG(server_context) = NULL;
+	}
+	if (worker_request_startup() == FAILURE) {
+		finish_response(EPHPM_STARTUP_FAILED);
+		zend_throw_exception(spl_ce_RuntimeException, "ePHPm: could not start the request", 0);
+		RETURN_THROWS();
+	}
+	SG(server_context) = ctx;
+	if (!envelope) RETURN_NULL();
+
+	ctx->requests++;
+	zend_set_timeout(INI_INT("max_execution_time"), 0);
+
+	array_init(return_value);
+	envelope_each(envelope, add_request_summary, return_value);
+	add_assoc_long(return_value, "worker", ctx->worker_id);
+	add_assoc_long(return_value, "number", (zend_long)ctx->requests);
+}
+
+PHP_FUNCTION(ephpm_finish_request) {
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!ctx || !ctx->active || ctx->finished) RETURN_FALSE;
+	zend_try { php_output_end_all(); } zend_end_try();
+	if (!SG(headers_sent)) sapi_send_headers();
+	finish_response(EPHPM_OK);
+	RETURN_TRUE;
+}
+
+PHP_FUNCTION(ephpm_worker_info) {
+	ZEND_PARSE_PARAMETERS_NONE();
+	array_init(return_value);
+	add_assoc_long(return_value, "worker", ctx ? ctx->worker_id : -1);
+	add_assoc_string(return_value, "mode", ctx && ctx->mode == MODE_WORKER ? "worker" : "classic");
+	add_assoc_long(return_value, "requests", ctx ? (zend_long)ctx->requests : 0);
+}
+
+static const zend_function_entry ephpm_functions[] = {
+	ZEND_RAW_FENTRY("Ephpm\\Worker\\take_request", zif_ephpm_take_request, arginfo_ephpm_take_request, 0)
+	ZEND_RAW_FENTRY("Ephpm\\Worker\\finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request, 0)
+	ZEND_RAW_FENTRY("Ephpm\\Worker\\worker_info", zif_ephpm_worker_info, arginfo_ephpm_worker_info, 0)
+	ZEND_FE_END
+};
+
+static PHP_MINFO_FUNCTION(ephpm) {
+	php_info_print_table_start();
+	php_info_print_table_row(2, "ePHPm SAPI", "enabled");
+	php_info_print_table_end();
+}
+
+/* Runs before PHP copies its function table for each thread, so every thread gets these. */
+static PHP_MINIT_FUNCTION(ephpm) {
+	replace_function("getenv", zif_ephpm_getenv, &original_getenv);
+	replace_function("putenv", zif_ephpm_putenv, &original_putenv);
+	return SUCCESS;
+}
+
+static zend_module_entry ephpm_module_entry = {
+	STANDARD_MODULE_HEADER,
+	"ephpm",
+	ephpm_functions,
+	PHP_MINIT(ephpm), NULL, NULL, NULL,
+	PHP_MINFO(ephpm),
+	"0.1.0",
+	STANDARD_MODULE_PROPERTIES
+};
+
+static int sapi_ephpm_startup(sapi_module_struct *module) {
+	return php_module_startup(module, &ephpm_module_entry);
+}
+
+/* ---------------------------------------------------------------- runtime */
+
+static void load_env_block(const char *block, int len) {
+	zend_hash_init(&configured_env, 16, NULL, ZVAL_PTR_DTOR, 1);
+	const char *p = block, *end = block + (len > 0 ? len : 0);
+	while (p && p < end) {
+		size_t n = strnlen(p, end - p);
+		const char *eq = memchr(p, '=', n);
+		if (eq && eq > p) {
+			zval v;
+			ZVAL_STR(&v, zend_string_init(eq + 1, n - (eq - p) - 1, 1));
+			zend_hash_str_update(&configured_env, p, eq - p, &v);
+		}
+		p += n + 1;
+	}
+}
+
+int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const char *env_block, int env_len) {
+	pthread_mutex_lock(&runtime_lock);
+	if (runtime_state != 0) {
+		int state = runtime_state;
+		pthread_mutex_unlock(&runtime_lock);
+		return state == 1 ? 1 : -1;
+	}
+	php_tsrm_startup();
+	ZEND_TSRMLS_CACHE_UPDATE();
+	sapi_startup(&ephpm_sapi_module);
+	if (ini_path && *ini_path) ephpm_sapi_module.php_ini_path_override = strdup(ini_path);
+	else ephpm_sapi_module.php_ini_ignore = 1;
+	ephpm_sapi_module.ini_entries = ini_entries ? strdup(ini_entries) : NULL;
+	ephpm_sapi_module.phpinfo_as_text = 0;
+	load_env_block(env_block, env_len);
+	php_import_environment_variables = import_configured_env;
+
+	if (ephpm_sapi_module.startup(&ephpm_sapi_module) == FAILURE) {
+		snprintf(startup_error, sizeof startup_error, "php_module_startup failed (see the log for PHP's startup errors)");
+		runtime_state = -1;
+		pthread_mutex_unlock(&runtime_lock);
+		return -1;
+	}
+	original_error_cb = zend_error_cb;
+	zend_error_cb = ephpm_error_cb;
+	original_execute_internal = zend_execute_internal;
+	zend_execute_internal = ephpm_execute_internal;
+	zend_set_user_opcode_handler(ZEND_EXIT, ephpm_exit_handler);
+	SG(request_info).no_headers = 0;
+
+	snprintf(runtime_description, sizeof runtime_description, "%s;zts=%d;timers=%d", PHP_VERSION,
+#ifdef ZTS
+	         1,
+#else
+	         0,
+#endif
+#ifdef ZEND_MAX_EXECUTION_TIMERS
+	         1
+#else
+	         0
+#endif
+	);
+	runtime_state = 1;
+	pthread_mutex_unlock(&runtime_lock);
+	return 0;
+}
+
+const char *ephpm_startup_error(void) { return startup_error; }
+const char *ephpm_runtime_describe(void) { return runtime_description; }
+
+int ephpm_thread_attach(int worker_id, ephpm_next_request_fn next_request, ephpm_emit_fn emit_fn,
+                        ephpm_read_body_fn read_body, ephpm_log_fn log) {
+	if (runtime_state != 1) return -1;
+	if (ctx) return 0;
+	(void)ts_resource(0);
+	ZEND_TSRMLS_CACHE_UPDATE();
+	ctx = calloc(1, sizeof *ctx);
+	ctx->worker_id = worker_id;
+	ctx->next_request = next_request;
+	ctx->emit = emit_fn;
+	ctx->read_body = read_body;
+	ctx->log = log;
+	ctx->out = malloc(OUT_CAPACITY);
+	zend_hash_init(&ctx->env_sandbox, 8, NULL, sandbox_value_dtor, 1);
+	set_stack_limit();
+	return 0;
+}
+
+void ephpm_thread_detach(void) {
+	if (!ctx) return;
+	zend_hash_destroy(&ctx->env_sandbox);
+	free(ctx->out);
+	free(ctx->hdr);
+	free(ctx);
+	ctx = NULL;
+	ts_free_thread();
+}
+
+static void begin_execution(int mode) {
+	ctx->mode = mode;
+	ctx->requests = mode == MODE_WORKER ? 0 : ctx->requests;
+	ctx->took_first = 0;
+	ctx->stop_requested = 0;
+	zend_hash_clean(&ctx->env_sandbox);
+}
+
+static int run_script(const char *path) {
+	int bailed_out = 0;
+	zend_first_try {
+		if (php_request_startup() == FAILURE) {
+			bailed_out = -1;
+		} else {
+			zend_file_handle file;
+			zend_stream_init_filename(&file, path);
+			file.primary_script = 1;
+			php_execute_script(&file);
+			zend_destroy_file_handle(&file);
+		}
+	} zend_catch {
+		bailed_out = 1;
+	} zend_end_try();
+	return bailed_out;
+}
+
+static void shutdown_request(void) {
+	zend_try { php_request_shutdown(NULL); } zend_end_try();
+	clear_request_info();
+	SG(server_context) = NULL;
+}
+
+int ephpm_execute_classic(const char *envelope) {
+	if (!ctx) return EPHPM_NOT_ATTACHED;
+	begin_execution(MODE_CLASSIC);
+	reset_response();
+	set_request_info(envelope);
+	const char *script = SG(request_info).path_translated;
+	int ran = run_script(script ? script : "");
+	int outcome = ran < 0 ? EPHPM_STARTUP_FAILED : classify_outcome(ran);
+	shutdown_request();
+	finish_response(outcome);
+	ctx->active = 0;
+	ctx->requests++;
+	zend_hash_clean(&ctx->env_sandbox);
+	return outcome;
+}
+
+int ephpm_worker_run(const char *script, const char *boot_envelope) {
+	if (!ctx) return EPHPM_NOT_ATTACHED;
+	begin_execution(MODE_WORKER);
+	ctx->active = 0;
+	ctx->exit_called = 0;
+	ctx->fatal_type = 0;
+	ctx->last_error[0] = '\0';
+	ctx->boot_envelope = boot_envelope;
+	set_request_info(boot_envelope);
+	int ran = run_script(script);
+	int outcome = ran < 0 ? EPHPM_STARTUP_FAILED : classify_outcome(ran);
+	shutdown_request();
+	finish_response(outcome == EPHPM_OK ? EPHPM_SCRIPT_ENDED : outcome);
+	ctx->active = 0;
+	zend_hash_clean(&ctx->env_sandbox);
+	ctx->boot_envelope = NULL;
+	if (outcome == EPHPM_OK && !ctx->stop_requested) outcome = EPHPM_SCRIPT_ENDED;
+	if (!ctx->took_first && outcome != EPHPM_STARTUP_FAILED && !ctx->stop_requested) outcome = EPHPM_BOOT_FAILED;
+	return outcome;
+}
+
+const char *ephpm_last_error(void) { return ctx ? ctx->last_error : ""; }
+int64_t ephpm_memory_usage(void) { return ctx ? (int64_t)zend_memory_usage(0) : 0; }
+int64_t ephpm_requests_served(void) { return ctx ? ctx->requests : 0; }

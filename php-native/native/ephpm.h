@@ -1,0 +1,79 @@
+/*
+ * libephpm: the narrow C surface between the JVM (through JNA) and a ZTS libphp.
+ *
+ * Rules this surface keeps:
+ *  - every call into Zend happens inside zend_try here; a bailout never unwinds a Java frame;
+ *  - callbacks into Java return plain status codes and never unwind C;
+ *  - a thread's PHP context (TSRM) is created, used and freed by that thread alone.
+ */
+#ifndef EPHPM_H
+#define EPHPM_H
+
+#include <stdint.h>
+
+/* Outcome of a PHP execution, returned by ephpm_execute_classic / ephpm_worker_run and
+ * carried in the high byte of the flags of the final emit. */
+#define EPHPM_OK 0
+#define EPHPM_EXIT 1          /* exit()/die() ended the script */
+#define EPHPM_FATAL 2         /* fatal error (E_ERROR, E_COMPILE_ERROR, parse error, ...) */
+#define EPHPM_EXCEPTION 3     /* uncaught exception */
+#define EPHPM_TIMEOUT 4       /* max_execution_time exceeded */
+#define EPHPM_OOM 5           /* memory_limit exhausted */
+#define EPHPM_BOOT_FAILED 6   /* worker script ended or failed before its first take_request() */
+#define EPHPM_STARTUP_FAILED 7 /* php_request_startup failed */
+#define EPHPM_NOT_ATTACHED 8  /* the calling thread has no PHP context */
+#define EPHPM_SCRIPT_ENDED 9  /* worker script returned without being told to stop */
+
+/* Flags of an emit call. */
+#define EPHPM_EMIT_FLUSH 1    /* PHP called flush(): push everything through to the client */
+#define EPHPM_EMIT_FINAL 2    /* the response is complete */
+#define EPHPM_EMIT_HEADERS 4  /* status and headers are included in this call */
+#define EPHPM_EMIT_OUTCOME_SHIFT 8
+
+/* Java's answer to an emit. */
+#define EPHPM_CLIENT_OK 0
+#define EPHPM_CLIENT_GONE 1
+
+/*
+ * Request envelope: one buffer per request, written by Java, read in place by C.
+ *   u32 count, then count times: u32 key_len, key bytes, NUL, u32 value_len, value bytes, NUL
+ * All integers in native byte order. The entries are the CGI/1.1 server variables
+ * (REQUEST_METHOD, REQUEST_URI, QUERY_STRING, CONTENT_TYPE, CONTENT_LENGTH,
+ * SCRIPT_FILENAME, SERVER_PROTOCOL, HTTP_*, ...), registered into $_SERVER in order.
+ */
+
+/* Blocks until the next request for this worker; returns its envelope, or NULL to stop. */
+typedef const char *(*ephpm_next_request_fn)(void);
+/* Hands response bytes to Java. headers is "Name: value\n" lines; body may be empty. */
+typedef int (*ephpm_emit_fn)(int flags, int status, const char *headers, int headers_len,
+                             const char *body, int body_len);
+/* Fills buf with up to max request-body bytes; returns fewer only at end of body, -1 on error. */
+typedef int (*ephpm_read_body_fn)(char *buf, int max);
+/* A log line from PHP (error_log, startup errors); level is a syslog priority. */
+typedef void (*ephpm_log_fn)(int level, const char *message);
+
+/* Starts the process-wide runtime once. Returns 0 when this call started it, 1 when it was
+ * already running (the arguments are then ignored), -1 on failure (see ephpm_startup_error). */
+int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const char *env_block,
+                        int env_len);
+const char *ephpm_startup_error(void);
+/* "8.2.32;zts=1;timers=1" */
+const char *ephpm_runtime_describe(void);
+
+int ephpm_thread_attach(int worker_id, ephpm_next_request_fn next_request, ephpm_emit_fn emit,
+                        ephpm_read_body_fn read_body, ephpm_log_fn log);
+void ephpm_thread_detach(void);
+
+/* One fresh PHP request, as php-fpm would run it: the script is SCRIPT_FILENAME. */
+int ephpm_execute_classic(const char *envelope);
+/* Boots the worker script and runs it until it returns; requests arrive via take_request(). */
+int ephpm_worker_run(const char *script, const char *boot_envelope);
+
+/* The last error message seen on this thread (fatal error text), or "". */
+const char *ephpm_last_error(void);
+/* Memory used by this thread's PHP request heap, in bytes. */
+int64_t ephpm_memory_usage(void);
+/* Requests served by this thread's current worker script. */
+int64_t ephpm_requests_served(void);
+
+#endif

@@ -1,0 +1,9 @@
+/* Argument info of the functions the SAPI exposes to PHP; see php/ephpm.stub.php. */
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ephpm_take_request, 0, 0, IS_ARRAY, 1)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ephpm_finish_request, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ephpm_worker_info, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()

@@ -1,0 +1,59 @@
+package io.ephpm.php;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/** Direct JNA mapping of libephpm (php-native/native/ephpm.h). */
+final class EphpmLibrary {
+    static final int EMIT_FLUSH = 1;
+    static final int EMIT_FINAL = 2;
+    static final int EMIT_HEADERS = 4;
+    static final int EMIT_OUTCOME_SHIFT = 8;
+    static final int CLIENT_OK = 0;
+    static final int CLIENT_GONE = 1;
+
+    private EphpmLibrary() {
+    }
+
+    static void register(NativeLibrary library) {
+        Native.register(EphpmLibrary.class, library);
+    }
+
+    interface NextRequest extends Callback {
+        Pointer invoke();
+    }
+
+    interface Emit extends Callback {
+        int invoke(int flags, int status, Pointer headers, int headersLength, Pointer body, int bodyLength);
+    }
+
+    interface ReadBody extends Callback {
+        int invoke(Pointer buffer, int max);
+    }
+
+    interface Log extends Callback {
+        void invoke(int level, String message);
+    }
+
+    static native int ephpm_runtime_start(String iniPath, String iniEntries, byte[] envBlock, int envLength);
+
+    static native String ephpm_startup_error();
+
+    static native String ephpm_runtime_describe();
+
+    static native int ephpm_thread_attach(int workerId, NextRequest nextRequest, Emit emit, ReadBody readBody, Log log);
+
+    static native void ephpm_thread_detach();
+
+    static native int ephpm_execute_classic(Pointer envelope);
+
+    static native int ephpm_worker_run(String script, Pointer bootEnvelope);
+
+    static native String ephpm_last_error();
+
+    static native long ephpm_memory_usage();
+
+    static native long ephpm_requests_served();
+}

@@ -1,0 +1,117 @@
+package io.ephpm.php;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The process-wide PHP runtime: {@code php_module_startup} runs once per JVM and is never undone.
+ *
+ * <p>A second webapp, a redeploy, or a second classloader asking for it gets the running runtime:
+ * libephpm itself remembers that it started, so even a copy of this class in another classloader
+ * cannot start PHP twice.
+ */
+public final class PhpRuntime {
+    private static final Logger LOG = Logger.getLogger(PhpRuntime.class.getName());
+    private static final AtomicReference<PhpRuntime> INSTANCE = new AtomicReference<>();
+
+    private final PhpRuntimeConfig config;
+    private final String description;
+    private final boolean startedHere;
+
+    private PhpRuntime(PhpRuntimeConfig config, String description, boolean startedHere) {
+        this.config = config;
+        this.description = description;
+        this.startedHere = startedHere;
+    }
+
+    /** Starts PHP with this configuration, or returns the runtime that is already running. */
+    public static PhpRuntime start(PhpRuntimeConfig config) {
+        PhpRuntime running = INSTANCE.get();
+        if (running != null) {
+            warnIfDifferent(running, config);
+            return running;
+        }
+        synchronized (PhpRuntime.class) {
+            running = INSTANCE.get();
+            if (running != null) {
+                warnIfDifferent(running, config);
+                return running;
+            }
+            NativeLoader.load(config.home());
+            int result = startOnOwnThread(config);
+            if (result < 0) {
+                throw new IllegalStateException("PHP runtime failed to start: " + EphpmLibrary.ephpm_startup_error());
+            }
+            PhpRuntime runtime = new PhpRuntime(config, EphpmLibrary.ephpm_runtime_describe(), result == 0);
+            if (result == 1) {
+                LOG.info("Joined the PHP runtime another classloader already started; its settings apply");
+            } else {
+                LOG.info("PHP runtime started: " + runtime.description + " from " + config.home());
+            }
+            INSTANCE.set(runtime);
+            return runtime;
+        }
+    }
+
+    /** Starts PHP from the configured PHP home with default settings. */
+    public static PhpRuntime startDefault() {
+        return start(PhpRuntimeConfig.builder().build());
+    }
+
+    /**
+     * php_module_startup runs on a short-lived thread of its own, so that PHP's main-thread
+     * context belongs to no webapp thread and no worker thread.
+     */
+    private static int startOnOwnThread(PhpRuntimeConfig config) {
+        byte[] env = environmentBlock(config);
+        int[] result = {-1};
+        Thread starter = new Thread(() -> result[0] = EphpmLibrary.ephpm_runtime_start(
+                config.iniFile().map(Object::toString).orElse(null), config.iniEntries(), env, env.length),
+                "ephpm-startup");
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting PHP", e);
+        }
+        return result[0];
+    }
+
+    private static byte[] environmentBlock(PhpRuntimeConfig config) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        config.environment().forEach((k, v) -> {
+            out.writeBytes((k + "=" + v).getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        });
+        return out.toByteArray();
+    }
+
+    private static void warnIfDifferent(PhpRuntime running, PhpRuntimeConfig requested) {
+        if (!running.config.ini().equals(requested.ini()) || !running.config.environment().equals(requested.environment())) {
+            LOG.log(Level.WARNING, "The PHP runtime is already running; php.ini overrides and environment given"
+                    + " later are ignored (one PHP runtime exists per JVM)");
+        }
+    }
+
+    public PhpRuntimeConfig config() {
+        return config;
+    }
+
+    /** For example {@code 8.2.32;zts=1;timers=1}. */
+    public String description() {
+        return description;
+    }
+
+    public String phpVersion() {
+        return description.split(";", 2)[0];
+    }
+
+    /** False when another classloader had already started PHP in this process. */
+    public boolean startedHere() {
+        return startedHere;
+    }
+}

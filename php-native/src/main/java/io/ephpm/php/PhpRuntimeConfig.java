@@ -1,0 +1,117 @@
+package io.ephpm.php;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Settings of the process-wide PHP runtime. They apply once: the first webapp to start the runtime
+ * decides them (see {@link PhpRuntime#start}).
+ */
+public final class PhpRuntimeConfig {
+    private final PhpHome home;
+    private final Path iniFile;
+    private final Map<String, String> ini;
+    private final Map<String, String> environment;
+
+    private PhpRuntimeConfig(Builder b) {
+        this.home = b.home != null ? b.home : PhpHome.locate();
+        this.iniFile = b.iniFile;
+        this.ini = Map.copyOf(b.ini);
+        this.environment = Map.copyOf(b.environment);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public PhpHome home() {
+        return home;
+    }
+
+    public Optional<Path> iniFile() {
+        return Optional.ofNullable(iniFile);
+    }
+
+    /** php.ini overrides, applied after the ini file. */
+    public Map<String, String> ini() {
+        return ini;
+    }
+
+    /** The only environment PHP sees ($_ENV, getenv()); the JVM's own is never exposed. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The ini entries handed to PHP: OPcache and sane defaults first, then the overrides. */
+    String iniEntries() {
+        Map<String, String> entries = new LinkedHashMap<>();
+        entries.put("extension_dir", home.extensionDir().toString());
+        entries.put("zend_extension", "opcache");
+        entries.put("opcache.enable", "1");
+        entries.put("opcache.validate_timestamps", "1");
+        entries.put("max_execution_time", "30");
+        // php.ini-production's choices: no $_ENV, and cookies kept out of $_REQUEST
+        entries.put("variables_order", "GPCS");
+        entries.put("request_order", "GP");
+        entries.put("log_errors", "1");
+        entries.put("html_errors", "0");
+        entries.putAll(ini);
+        StringBuilder sb = new StringBuilder();
+        entries.forEach((k, v) -> sb.append(k).append('=').append(quote(v)).append('\n'));
+        return sb.toString();
+    }
+
+    private static String quote(String value) {
+        if (value.isEmpty() || value.chars().allMatch(c -> Character.isLetterOrDigit(c) || "._-/:,".indexOf(c) >= 0)) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\\\"") + '"';
+    }
+
+    public static final class Builder {
+        private PhpHome home;
+        private Path iniFile;
+        private final Map<String, String> ini = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+
+        public Builder home(PhpHome home) {
+            this.home = home;
+            return this;
+        }
+
+        public Builder iniFile(Path iniFile) {
+            this.iniFile = iniFile;
+            return this;
+        }
+
+        public Builder ini(String name, String value) {
+            ini.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+            return this;
+        }
+
+        public Builder ini(Map<String, String> values) {
+            values.forEach(this::ini);
+            return this;
+        }
+
+        public Builder environment(String name, String value) {
+            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("Invalid environment variable for PHP: " + name);
+            }
+            environment.put(name, value);
+            return this;
+        }
+
+        public Builder environment(Map<String, String> values) {
+            values.forEach(this::environment);
+            return this;
+        }
+
+        public PhpRuntimeConfig build() {
+            return new PhpRuntimeConfig(this);
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package io.ephpm.php;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A platform thread that owns one PHP (TSRM) context from its start to its end and runs PHP in one
+ * of two styles:
+ * <ul>
+ *   <li><b>classic</b>: every exchange is one fresh PHP request of its SCRIPT_FILENAME, as php-fpm runs it;</li>
+ *   <li><b>worker</b>: a worker script boots once and takes exchanges with {@code \Ephpm\Worker\take_request()}.</li>
+ * </ul>
+ * The thread stops when its {@link ExchangeSource} returns null, or when a worker script ends; the
+ * {@link Listener} then learns how it ended.
+ */
+public final class PhpThread extends Thread {
+    /** PHP recurses on the C stack through internal callbacks; give it room. */
+    public static final long DEFAULT_STACK_SIZE = 32L * 1024 * 1024;
+    private static final Logger PHP_LOG = Logger.getLogger("io.ephpm.php.PHP");
+
+    /** Learns how a PHP thread ended. Called on the PHP thread, after its context is freed. */
+    @FunctionalInterface
+    public interface Listener {
+        void ended(PhpThread thread, Outcome outcome, String lastError);
+    }
+
+    /** Receives PHP's log lines (error_log, startup errors, worker boot output). */
+    @FunctionalInterface
+    public interface LogSink {
+        void log(PhpThread thread, int syslogLevel, String message);
+    }
+
+    private final int workerId;
+    private final ExchangeSource source;
+    private final Path workerScript;
+    private final PhpRequest bootRequest;
+    private final Listener listener;
+    private final LogSink logSink;
+
+    // Strong references: libephpm holds these callbacks' native trampolines for the thread's life.
+    private final EphpmLibrary.NextRequest nextRequestCallback = this::onNextRequest;
+    private final EphpmLibrary.Emit emitCallback = this::onEmit;
+    private final EphpmLibrary.ReadBody readBodyCallback = this::onReadBody;
+    private final EphpmLibrary.Log logCallback = this::onLog;
+
+    private Memory envelope;
+    private Memory bootEnvelope;
+    private byte[] copyBuffer = new byte[64 * 1024];
+    private PhpExchange current;
+    private boolean clientGone;
+    private volatile boolean busy;
+    private volatile long requests;
+    private volatile long memoryUsage;
+
+    private PhpThread(Builder b) {
+        super(null, null, b.name != null ? b.name : "php-" + b.workerId, b.stackSize);
+        PhpRuntime runtime = Objects.requireNonNull(b.runtime, "runtime");
+        Objects.requireNonNull(runtime.description());
+        this.workerId = b.workerId;
+        this.source = Objects.requireNonNull(b.source, "source");
+        this.workerScript = b.workerScript;
+        this.bootRequest = b.bootRequest != null ? b.bootRequest : PhpRequest.builder().build();
+        this.listener = b.listener != null ? b.listener : (t, o, e) -> { };
+        this.logSink = b.logSink != null ? b.logSink : PhpThread::defaultLog;
+        setDaemon(true);
+    }
+
+    public static Builder classic(PhpRuntime runtime, ExchangeSource source) {
+        return new Builder(runtime, source, null);
+    }
+
+    public static Builder worker(PhpRuntime runtime, Path workerScript, ExchangeSource source) {
+        return new Builder(runtime, source, Objects.requireNonNull(workerScript));
+    }
+
+    public int workerId() {
+        return workerId;
+    }
+
+    public boolean isWorkerMode() {
+        return workerScript != null;
+    }
+
+    /** True while an exchange is being served. */
+    public boolean isBusy() {
+        return busy;
+    }
+
+    /** Requests served by this thread (in worker mode: by its worker script). */
+    public long requestsServed() {
+        return requests;
+    }
+
+    /** PHP heap in use after the last request, in bytes. */
+    public long memoryUsage() {
+        return memoryUsage;
+    }
+
+    @Override
+    public void run() {
+        Outcome outcome = Outcome.NOT_ATTACHED;
+        String error = "";
+        if (EphpmLibrary.ephpm_thread_attach(workerId, nextRequestCallback, emitCallback, readBodyCallback, logCallback) != 0) {
+            listener.ended(this, outcome, "the PHP runtime is not running");
+            return;
+        }
+        try {
+            if (workerScript != null) {
+                bootEnvelope = pack(bootRequest, null);
+                outcome = Outcome.of(EphpmLibrary.ephpm_worker_run(workerScript.toString(), bootEnvelope));
+                completeUnfinished(outcome);
+            } else {
+                outcome = runClassic();
+            }
+            error = outcome.isFailure() ? EphpmLibrary.ephpm_last_error() : "";
+        } catch (Throwable t) {
+            outcome = Outcome.FATAL;
+            error = t.toString();
+            PHP_LOG.log(Level.SEVERE, getName() + ": unexpected failure in the PHP thread", t);
+        } finally {
+            EphpmLibrary.ephpm_thread_detach();
+            busy = false;
+        }
+        listener.ended(this, outcome, error);
+    }
+
+    private Outcome runClassic() {
+        while (true) {
+            PhpExchange exchange;
+            try {
+                exchange = source.take();
+            } catch (InterruptedException e) {
+                return Outcome.OK;
+            }
+            if (exchange == null) {
+                return Outcome.OK;
+            }
+            begin(exchange);
+            envelope = pack(exchange.request(), envelope);
+            Outcome outcome = Outcome.of(EphpmLibrary.ephpm_execute_classic(envelope));
+            completeUnfinished(outcome);
+            requests++;
+            memoryUsage = EphpmLibrary.ephpm_memory_usage();
+        }
+    }
+
+    private void begin(PhpExchange exchange) {
+        current = exchange;
+        clientGone = false;
+        busy = true;
+    }
+
+    /** Completes the current exchange if PHP ended without its final emit. */
+    private void completeUnfinished(Outcome outcome) {
+        PhpExchange exchange = current;
+        if (exchange != null) {
+            current = null;
+            busy = false;
+            exchange.response().complete(outcome, outcome.isFailure() ? EphpmLibrary.ephpm_last_error() : "");
+        }
+    }
+
+    private static Memory pack(PhpRequest request, Memory reuse) {
+        int size = request.envelopeSize();
+        Memory memory = reuse != null && reuse.size() >= size ? reuse : new Memory(Math.max(size, 8 * 1024));
+        request.writeEnvelope(memory.getByteBuffer(0, size).order(ByteOrder.nativeOrder()));
+        return memory;
+    }
+
+    // ------------------------------------------------------------------ callbacks from libephpm
+
+    private Pointer onNextRequest() {
+        try {
+            memoryUsage = EphpmLibrary.ephpm_memory_usage();
+            PhpExchange exchange = source.take();
+            if (exchange == null) {
+                return null;
+            }
+            begin(exchange);
+            requests++;
+            envelope = pack(exchange.request(), envelope);
+            return envelope;
+        } catch (InterruptedException e) {
+            return null;
+        } catch (Throwable t) {
+            PHP_LOG.log(Level.SEVERE, getName() + ": failed to take the next request", t);
+            return null;
+        }
+    }
+
+    private int onEmit(int flags, int status, Pointer headers, int headersLength, Pointer body, int bodyLength) {
+        PhpExchange exchange = current;
+        if (exchange == null) {
+            return EphpmLibrary.CLIENT_GONE;
+        }
+        PhpResponse response = exchange.response();
+        if (!clientGone) {
+            try {
+                if ((flags & EphpmLibrary.EMIT_HEADERS) != 0) {
+                    response.headers(status, parseHeaders(headers, headersLength));
+                }
+                if (bodyLength > 0) {
+                    response.body(body.getByteBuffer(0, bodyLength));
+                }
+                if ((flags & EphpmLibrary.EMIT_FLUSH) != 0) {
+                    response.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                clientGone = true;
+            }
+        }
+        if ((flags & EphpmLibrary.EMIT_FINAL) != 0) {
+            current = null;
+            busy = false;
+            Outcome outcome = Outcome.of((flags >>> EphpmLibrary.EMIT_OUTCOME_SHIFT) & 0xff);
+            try {
+                response.complete(outcome, outcome.isFailure() ? EphpmLibrary.ephpm_last_error() : "");
+            } catch (RuntimeException e) {
+                PHP_LOG.log(Level.WARNING, getName() + ": completing a response failed", e);
+            }
+        }
+        return clientGone ? EphpmLibrary.CLIENT_GONE : EphpmLibrary.CLIENT_OK;
+    }
+
+    private static List<PhpResponse.Header> parseHeaders(Pointer headers, int length) {
+        List<PhpResponse.Header> result = new ArrayList<>();
+        if (length <= 0) {
+            return result;
+        }
+        String all = new String(headers.getByteArray(0, length), StandardCharsets.ISO_8859_1);
+        int start = 0;
+        while (start < all.length()) {
+            int end = all.indexOf('\n', start);
+            if (end < 0) {
+                end = all.length();
+            }
+            int colon = all.indexOf(':', start);
+            if (colon > start && colon < end) {
+                result.add(new PhpResponse.Header(all.substring(start, colon).trim(), all.substring(colon + 1, end).trim()));
+            }
+            start = end + 1;
+        }
+        return result;
+    }
+
+    private int onReadBody(Pointer buffer, int max) {
+        PhpExchange exchange = current;
+        if (exchange == null) {
+            return 0;
+        }
+        try {
+            InputStream in = exchange.request().body();
+            int n = in.read(copyBuffer, 0, Math.min(max, copyBuffer.length));
+            if (n <= 0) {
+                return 0;
+            }
+            buffer.write(0, copyBuffer, 0, n);
+            return n;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void onLog(int level, String message) {
+        try {
+            logSink.log(this, level, message);
+        } catch (RuntimeException e) {
+            PHP_LOG.log(Level.WARNING, getName() + ": " + message);
+        }
+    }
+
+    private static void defaultLog(PhpThread thread, int level, String message) {
+        PHP_LOG.log(level <= 3 ? Level.SEVERE : level == 4 ? Level.WARNING : Level.INFO,
+                thread.getName() + ": " + message);
+    }
+
+    public static final class Builder {
+        private final PhpRuntime runtime;
+        private final ExchangeSource source;
+        private final Path workerScript;
+        private int workerId;
+        private String name;
+        private long stackSize = DEFAULT_STACK_SIZE;
+        private PhpRequest bootRequest;
+        private Listener listener;
+        private LogSink logSink;
+
+        private Builder(PhpRuntime runtime, ExchangeSource source, Path workerScript) {
+            this.runtime = runtime;
+            this.source = source;
+            this.workerScript = workerScript;
+        }
+
+        public Builder workerId(int id) {
+            this.workerId = id;
+            return this;
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder stackSize(long bytes) {
+            this.stackSize = bytes;
+            return this;
+        }
+
+        /** The server variables a worker script boots with (its $_SERVER before the first request). */
+        public Builder bootRequest(PhpRequest request) {
+            this.bootRequest = request;
+            return this;
+        }
+
+        public Builder listener(Listener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public Builder logSink(LogSink sink) {
+            this.logSink = sink;
+            return this;
+        }
+
+        public PhpThread build() {
+            return new PhpThread(this);
+        }
+
+        public PhpThread start() {
+            PhpThread thread = build();
+            thread.start();
+            return thread;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.ephpm.php;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class StreamingTest {
+    private static Php.Worker php;
+
+    @BeforeAll
+    static void start() {
+        php = Php.Worker.classic();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        php.close();
+    }
+
+    @Test
+    void eachFlushArrivesInOrderWhenItHappens() {
+        CapturedResponse r = php.call(Php.get("flush.php", "count=5&pause_ms=150"));
+        assertEquals("chunk0\nchunk1\nchunk2\nchunk3\nchunk4\n", r.body());
+        List<CapturedResponse.Event> bodies = r.events().stream().filter(e -> e.kind().equals("body")).toList();
+        List<CapturedResponse.Event> flushes = r.events().stream().filter(e -> e.kind().equals("flush")).toList();
+        assertEquals(5, bodies.size(), "one body piece per flush: " + r.events());
+        assertEquals(5, flushes.size());
+        for (int i = 1; i < bodies.size(); i++) {
+            long gapMillis = (bodies.get(i).nanos() - bodies.get(i - 1).nanos()) / 1_000_000;
+            assertTrue(gapMillis >= 100, "chunk " + i + " arrived " + gapMillis + " ms after the previous one");
+        }
+        assertEquals("headers", r.events().get(0).kind());
+    }
+
+    @Test
+    void largeOutputIsStreamedInBoundedPieces() {
+        CapturedResponse r = php.send(Php.get("big.php", "mb=10"), new CapturedResponse(false)).await();
+        assertEquals(10L * 1024 * 1024, r.bodyBytes());
+        int largest = r.events().stream().mapToInt(CapturedResponse.Event::size).max().orElse(0);
+        assertTrue(largest <= 128 * 1024, "largest piece " + largest);
+    }
+
+    @Test
+    void clientDisconnectStopsTheOutputButNotTheThread() throws Exception {
+        Path marker = Files.createTempFile("ephpm-abort", ".txt");
+        Files.delete(marker);
+        CapturedResponse r = php.send(Php.get("big.php", "mb=10&marker=" + marker),
+                new CapturedResponse(false).disconnectAfter(1024 * 1024)).await();
+        assertTrue(r.bodyBytes() < 2 * 1024 * 1024, "PHP kept writing after the client left: " + r.bodyBytes());
+        assertEquals(Outcome.OK, r.outcome());
+        // classic mode without ignore_user_abort: PHP ends the script, as it would under php-fpm
+        assertEquals("Hello, world", php.call(Php.get("hello.php", "")).body());
+        assertTrue(php.thread.isAlive());
+    }
+}

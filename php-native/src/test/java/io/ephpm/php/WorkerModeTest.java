@@ -1,0 +1,117 @@
+package io.ephpm.php;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class WorkerModeTest {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void bootsOnceAndServesAThousandRequests() throws Exception {
+        Path bootLog = Files.createTempFile("ephpm-boot", ".log");
+        BlockingQueue<PhpExchange> queue = new LinkedBlockingQueue<>();
+        PhpExchange stop = new PhpExchange(null, null);
+        AtomicReference<Outcome> ended = new AtomicReference<>();
+        PhpThread thread = PhpThread.worker(Php.runtime(), Php.SCRIPTS.resolve("worker-counter.php"), () -> {
+                    PhpExchange e = queue.take();
+                    return e == stop ? null : e;
+                })
+                .bootRequest(PhpRequest.builder().variable("BOOT_LOG", bootLog.toString()).build())
+                .listener((t, outcome, error) -> ended.set(outcome))
+                .start();
+
+        for (int i = 1; i <= 1000; i++) {
+            CapturedResponse r = new CapturedResponse();
+            queue.add(new PhpExchange(Php.request("GET", "app", "nonce=n" + i).header("X-Nonce", "h" + i).build(), r));
+            Map<String, Object> d = Json.parse(r.body());
+            assertEquals(1, d.get("boots"), "the worker booted again at request " + i);
+            assertEquals(i, d.get("served"));
+            assertEquals("n" + i, d.get("nonce"));
+            assertEquals("h" + i, d.get("header_nonce"));
+            Map<String, Object> request = (Map<String, Object>) d.get("request");
+            assertEquals("GET", request.get("method"));
+            assertEquals("/app?nonce=n" + i, request.get("uri"));
+            assertEquals(i, request.get("number"));
+        }
+        assertEquals(1000, thread.requestsServed());
+        queue.add(stop);
+        thread.join(10_000);
+        assertFalse(thread.isAlive());
+        assertEquals(Outcome.OK, ended.get());
+        assertEquals(List.of("boot", "stopped after 1000"), Files.readAllLines(bootLog, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void nothingOfOneRequestIsVisibleInTheNext() throws Exception {
+        try (Php.Worker worker = Php.Worker.worker("worker-state.php")) {
+            Multipart upload = new Multipart().field("secret", "s3cr3t").file("f", "f.txt", "data".getBytes(StandardCharsets.UTF_8));
+            PhpRequest set = Php.request("POST", "app", "phase=set")
+                    .variable("CONTENT_TYPE", upload.contentType())
+                    .variable("CONTENT_LENGTH", Long.toString(upload.length()))
+                    .header("Cookie", "sid=first-user")
+                    .body(upload.stream()).build();
+            CapturedResponse first = worker.call(set);
+            assertEquals(418, first.status());
+            assertEquals("buffered-and-never-closed", first.body(), "an unclosed output buffer is flushed at the end");
+            assertEquals(List.of("yes"), first.header("X-Leak"));
+
+            CapturedResponse second = worker.call(Php.request("GET", "app", "").build());
+            assertEquals(200, second.status());
+            assertEquals(List.of(), second.header("X-Leak"));
+            assertEquals(List.of(), second.header("Set-Cookie"));
+            Map<String, Object> d = Json.parse(second.body());
+            assertEquals(200, d.get("status"));
+            assertEquals(List.of(), d.get("get"));
+            assertEquals(List.of(), d.get("post"));
+            assertEquals(List.of(), d.get("cookie"));
+            assertEquals(List.of(), d.get("files"));
+            assertEquals(0, d.get("ob_level"));
+            assertEquals(false, d.get("server_has_set_phase"));
+            assertTrue(d.get("previous_tmp") instanceof String, "the first request saw its upload");
+            assertEquals(false, d.get("previous_tmp_exists"), "upload temp files are deleted between requests");
+            assertFalse(((List<String>) d.get("headers")).stream().anyMatch(h -> h.startsWith("X-Leak")));
+        }
+    }
+
+    @Test
+    void takeRequestOutsideAWorkerIsAnError() {
+        try (Php.Worker classic = Php.Worker.classic()) {
+            Path script = Files.writeString(Files.createTempFile("ephpm-take", ".php"),
+                    "<?php try { \\Ephpm\\Worker\\take_request(); } catch (LogicException $e) { echo $e->getMessage(); }");
+            PhpRequest request = Php.request("GET", "x", "").variable("SCRIPT_FILENAME", script.toString()).build();
+            assertEquals("Ephpm\\Worker\\take_request() is only available in a worker script", classic.call(request).body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aWorkerScriptThatFailsToBootReportsItsError() throws Exception {
+        Php.Worker worker = Php.Worker.worker("worker-boot-fails.php");
+        assertTrue(worker.awaitEnd(30));
+        assertEquals(Outcome.BOOT_FAILED, worker.endedWith);
+        assertTrue(worker.endError.contains("cannot boot: missing configuration"), worker.endError);
+    }
+
+    @Test
+    void stoppingAnIdleWorkerEndsItCleanly() throws Exception {
+        Php.Worker worker = Php.Worker.worker("worker-faults.php");
+        assertTrue(worker.call(Php.get("app", "")).body().startsWith("ok "));
+        worker.close();
+        assertEquals(Outcome.OK, worker.endedWith);
+        assertNull(worker.thread.isAlive() ? "alive" : null);
+    }
+}

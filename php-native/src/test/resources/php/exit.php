@@ -1,0 +1,4 @@
+<?php
+echo "partial ";
+exit(3);
+echo "never";

@@ -1,0 +1,6 @@
+<?php
+set_time_limit((int)($_GET['limit'] ?? 2));
+$i = 0;
+while (true) {
+    $i++;
+}
