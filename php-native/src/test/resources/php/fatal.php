@@ -1,4 +1,6 @@
 <?php
 echo "before ";
-undefined_function_for_ephpm_test();
+// Redeclaring a function is a compile-time fatal error (E_COMPILE_ERROR), not an exception.
+eval('function ephpm_declared_twice() {}');
+eval('function ephpm_declared_twice() {}');
 echo "after";

@@ -28,10 +28,12 @@ switch ($_GET['case'] ?? '') {
         header_remove('X-Gone');
         $before = headers_sent() ? 'sent' : 'not-sent';
         echo $before, ' ';
+        ob_flush(); // past the output buffer, the headers go out
         echo headers_sent() ? 'sent' : 'not-sent';
         break;
     case 'late-header':
         echo 'body first';
+        ob_flush();
         flush();
         $ok = @header('X-Too-Late: 1');
         echo headers_sent($file, $line) ? ' sent-at-line-' . $line : ' not-sent';

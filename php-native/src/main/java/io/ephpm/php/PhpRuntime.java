@@ -56,6 +56,11 @@ public final class PhpRuntime {
         }
     }
 
+    /** The runtime this classloader started or joined, if any. */
+    public static java.util.Optional<PhpRuntime> running() {
+        return java.util.Optional.ofNullable(INSTANCE.get());
+    }
+
     /** Starts PHP from the configured PHP home with default settings. */
     public static PhpRuntime startDefault() {
         return start(PhpRuntimeConfig.builder().build());

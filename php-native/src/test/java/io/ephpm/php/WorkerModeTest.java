@@ -78,7 +78,7 @@ class WorkerModeTest {
             assertEquals(List.of(), d.get("post"));
             assertEquals(List.of(), d.get("cookie"));
             assertEquals(List.of(), d.get("files"));
-            assertEquals(0, d.get("ob_level"));
+            assertEquals(1, d.get("ob_level"), "only the output_buffering=4096 buffer every request starts with");
             assertEquals(false, d.get("server_has_set_phase"));
             assertTrue(d.get("previous_tmp") instanceof String, "the first request saw its upload");
             assertEquals(false, d.get("previous_tmp_exists"), "upload temp files are deleted between requests");
