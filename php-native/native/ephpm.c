@@ -63,6 +63,7 @@ typedef struct {
 	char *cookie;
 	const char *envelope; /* owned by Java, valid until the request ends */
 	const char *boot_envelope; /* the worker's boot variables, valid while the worker runs */
+	const char *ini; /* this thread's php.ini overrides (envelope format), owned by Java */
 
 	/* putenv() of this thread, never seen by other threads */
 	HashTable env_sandbox;
@@ -728,7 +729,7 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 const char *ephpm_startup_error(void) { return startup_error; }
 const char *ephpm_runtime_describe(void) { return runtime_description; }
 
-int ephpm_thread_attach(int worker_id, ephpm_next_request_fn next_request, ephpm_emit_fn emit_fn,
+int ephpm_thread_attach(int worker_id, const char *ini, ephpm_next_request_fn next_request, ephpm_emit_fn emit_fn,
                         ephpm_read_body_fn read_body, ephpm_log_fn log) {
 	if (runtime_state != 1) return -1;
 	if (ctx) return 0;
@@ -736,6 +737,7 @@ int ephpm_thread_attach(int worker_id, ephpm_next_request_fn next_request, ephpm
 	ZEND_TSRMLS_CACHE_UPDATE();
 	ctx = calloc(1, sizeof *ctx);
 	ctx->worker_id = worker_id;
+	ctx->ini = ini;
 	ctx->next_request = next_request;
 	ctx->emit = emit_fn;
 	ctx->read_body = read_body;
@@ -767,6 +769,8 @@ static void begin_execution(int mode) {
 static int run_script(const char *path) {
 	int bailed_out = 0;
 	zend_first_try {
+		/* like php_admin_value in a php-fpm pool: applied as the request starts, undone as it ends */
+		envelope_each(ctx->ini, apply_ini_entry, NULL);
 		if (php_request_startup() == FAILURE) {
 			bailed_out = -1;
 		} else {
@@ -780,6 +784,19 @@ static int run_script(const char *path) {
 		bailed_out = 1;
 	} zend_end_try();
 	return bailed_out;
+}
+
+static void apply_ini_entry(envelope_entry *e, void *unused) {
+	(void)unused;
+	zend_string *name = zend_string_init(e->key, e->key_len, 0);
+	zend_result result = zend_alter_ini_entry_chars_ex(name, e->value, e->value_len, PHP_INI_SYSTEM, PHP_INI_STAGE_ACTIVATE, 0);
+	zend_string_release(name);
+	if (result == FAILURE) {
+		char line[512];
+		snprintf(line, sizeof line, "php.ini override %s=%s was refused (unknown setting, or not changeable per request)",
+		         e->key, e->value);
+		log_line(LOG_WARNING, line);
+	}
 }
 
 static void shutdown_request(void) {
@@ -826,5 +843,5 @@ int ephpm_worker_run(const char *script, const char *boot_envelope) {
 }
 
 const char *ephpm_last_error(void) { return ctx ? ctx->last_error : ""; }
-int64_t ephpm_memory_usage(void) { return ctx ? (int64_t)zend_memory_usage(0) : 0; }
+int64_t ephpm_memory_usage(void) { return ctx ? (int64_t)zend_memory_usage(1) : 0; }
 int64_t ephpm_requests_served(void) { return ctx ? ctx->requests : 0; }

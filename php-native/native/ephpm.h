@@ -60,7 +60,10 @@ const char *ephpm_startup_error(void);
 /* "8.2.32;zts=1;timers=1" */
 const char *ephpm_runtime_describe(void);
 
-int ephpm_thread_attach(int worker_id, ephpm_next_request_fn next_request, ephpm_emit_fn emit,
+/* Creates this thread's PHP context. ini holds php.ini overrides in envelope format, applied at
+ * the start of every PHP request on this thread (like php_admin_value); it must stay valid until
+ * ephpm_thread_detach. */
+int ephpm_thread_attach(int worker_id, const char *ini, ephpm_next_request_fn next_request, ephpm_emit_fn emit,
                         ephpm_read_body_fn read_body, ephpm_log_fn log);
 void ephpm_thread_detach(void);
 
@@ -71,7 +74,7 @@ int ephpm_worker_run(const char *script, const char *boot_envelope);
 
 /* The last error message seen on this thread (fatal error text), or "". */
 const char *ephpm_last_error(void);
-/* Memory used by this thread's PHP request heap, in bytes. */
+/* Memory this thread's PHP heap holds from the system (memory_get_usage(true)), in bytes. */
 int64_t ephpm_memory_usage(void);
 /* Requests served by this thread's current worker script. */
 int64_t ephpm_requests_served(void);

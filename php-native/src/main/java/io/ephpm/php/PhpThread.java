@@ -44,6 +44,7 @@ public final class PhpThread extends Thread {
     private final ExchangeSource source;
     private final Path workerScript;
     private final PhpRequest bootRequest;
+    private final PhpRequest ini;
     private final Listener listener;
     private final LogSink logSink;
 
@@ -70,6 +71,9 @@ public final class PhpThread extends Thread {
         this.source = Objects.requireNonNull(b.source, "source");
         this.workerScript = b.workerScript;
         this.bootRequest = b.bootRequest != null ? b.bootRequest : PhpRequest.builder().build();
+        PhpRequest.Builder ini = PhpRequest.builder();
+        b.ini.forEach(ini::variable);
+        this.ini = ini.build();
         this.listener = b.listener != null ? b.listener : (t, o, e) -> { };
         this.logSink = b.logSink != null ? b.logSink : PhpThread::defaultLog;
         setDaemon(true);
@@ -101,7 +105,7 @@ public final class PhpThread extends Thread {
         return requests;
     }
 
-    /** PHP heap in use after the last request, in bytes. */
+    /** Memory the PHP heap held after the last request (memory_get_usage(true)), in bytes. */
     public long memoryUsage() {
         return memoryUsage;
     }
@@ -110,7 +114,8 @@ public final class PhpThread extends Thread {
     public void run() {
         Outcome outcome = Outcome.NOT_ATTACHED;
         String error = "";
-        if (EphpmLibrary.ephpm_thread_attach(workerId, nextRequestCallback, emitCallback, readBodyCallback, logCallback) != 0) {
+        Memory iniMemory = pack(ini, null);
+        if (EphpmLibrary.ephpm_thread_attach(workerId, iniMemory, nextRequestCallback, emitCallback, readBodyCallback, logCallback) != 0) {
             listener.ended(this, outcome, "the PHP runtime is not running");
             return;
         }
@@ -130,6 +135,7 @@ public final class PhpThread extends Thread {
         } finally {
             EphpmLibrary.ephpm_thread_detach();
             busy = false;
+            java.lang.ref.Reference.reachabilityFence(iniMemory);
         }
         listener.ended(this, outcome, error);
     }
@@ -292,6 +298,7 @@ public final class PhpThread extends Thread {
         private String name;
         private long stackSize = DEFAULT_STACK_SIZE;
         private PhpRequest bootRequest;
+        private final java.util.Map<String, String> ini = new java.util.LinkedHashMap<>();
         private Listener listener;
         private LogSink logSink;
 
@@ -319,6 +326,12 @@ public final class PhpThread extends Thread {
         /** The server variables a worker script boots with (its $_SERVER before the first request). */
         public Builder bootRequest(PhpRequest request) {
             this.bootRequest = request;
+            return this;
+        }
+
+        /** php.ini overrides for this thread, applied as each PHP request starts (like php_admin_value). */
+        public Builder ini(java.util.Map<String, String> overrides) {
+            ini.putAll(overrides);
             return this;
         }
 

@@ -1,0 +1,48 @@
+<?php
+/**
+ * The functions the ePHPm SAPI (libephpm) gives PHP code, in the namespace Ephpm\Worker.
+ * This file is documentation and an IDE stub; it is never loaded at run time.
+ *
+ * Besides these, the SAPI replaces getenv() and putenv(): PHP sees only the environment the
+ * runtime was configured with, and putenv() changes it for the calling PHP thread only.
+ */
+
+namespace Ephpm\Worker;
+
+/**
+ * Ends the current request and waits for the next one. Worker scripts only.
+ *
+ * The previous request, if any, is completed first: output buffers are flushed, headers and body
+ * are sent, upload temp files are deleted, and header(), http_response_code(), output buffers,
+ * $_GET, $_POST, $_COOKIE, $_FILES, $_SERVER, $_REQUEST and $_SESSION are reset. Then the superglobals
+ * of the new request are built by PHP's own machinery, exactly as php-fpm builds them, and
+ * max_execution_time starts counting.
+ *
+ * While waiting, the worker is idle and no execution timer runs.
+ *
+ * @return array{method: string, uri: string, protocol: string, script: string, worker: int, number: int}|null
+ *         the new request's method, URI, protocol, script file name, this worker's id and the
+ *         request's number within this worker; null when the worker must stop (shutdown, rotation
+ *         after its request limit). After null, $_SERVER holds the boot variables again; return
+ *         from the script promptly.
+ * @throws \LogicException outside a worker script
+ */
+function take_request(): ?array {}
+
+/**
+ * Completes the current response now (like fastcgi_finish_request()): output buffers are flushed
+ * and the client gets the whole response. Later output of this request is discarded; the script
+ * may go on working.
+ *
+ * @return bool false when there is no open response
+ */
+function finish_request(): bool {}
+
+/**
+ * Which PHP thread runs this code.
+ *
+ * @return array{worker: int, mode: string, requests: int}
+ *         worker id; "worker" or "classic"; requests taken by this worker script (worker mode) or
+ *         served by this thread before this one (classic mode)
+ */
+function worker_info(): array {}

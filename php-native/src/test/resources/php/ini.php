@@ -1,0 +1,3 @@
+<?php
+echo ini_get('memory_limit'), '|', ini_get('max_execution_time'), '|', ini_get('display_errors');
+ini_set('memory_limit', '77M');
