@@ -52,6 +52,8 @@ typedef struct {
 	int active;            /* a request's response is open */
 	int finished;          /* its final emit happened */
 	int headers_pending;
+	int body_started;      /* body bytes reached Java */
+	int sent_file;         /* send_file() answered this response; further output is dropped */
 	int status;
 	int exit_called;
 	int fatal_type;
@@ -165,6 +167,8 @@ static void reset_response(void) {
 	ctx->active = 1;
 	ctx->finished = 0;
 	ctx->headers_pending = 0;
+	ctx->body_started = 0;
+	ctx->sent_file = 0;
 	ctx->status = 200;
 	ctx->out_len = 0;
 	ctx->hdr_len = 0;
@@ -177,6 +181,7 @@ static void reset_response(void) {
 static int emit(int flags, const char *body, size_t body_len) {
 	if (!ctx->active || ctx->finished) return EPHPM_CLIENT_OK;
 	if (ctx->headers_pending) flags |= EPHPM_EMIT_HEADERS;
+	if (body_len > 0) ctx->body_started = 1;
 	int answer = ctx->emit(flags, ctx->status, ctx->hdr, (int)ctx->hdr_len, body, (int)body_len);
 	ctx->headers_pending = 0;
 	if (flags & EPHPM_EMIT_FINAL) ctx->finished = 1;
@@ -213,7 +218,7 @@ static size_t sapi_ephpm_ub_write(const char *str, size_t len) {
 		if (n > 0) log_line(LOG_INFO, line);
 		return len;
 	}
-	if (ctx->finished) return len;
+	if (ctx->finished || ctx->sent_file) return len;
 	int answer = EPHPM_CLIENT_OK;
 	if (ctx->out_len + len > OUT_CAPACITY) {
 		answer = emit_buffered(0);
@@ -620,6 +625,44 @@ PHP_FUNCTION(ephpm_finish_request) {
 	RETURN_TRUE;
 }
 
+PHP_FUNCTION(ephpm_send_file) {
+	zend_string *path;
+	zend_long offset = 0, length = -1;
+	ZEND_PARSE_PARAMETERS_START(1, 3)
+		Z_PARAM_PATH_STR(path)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(offset)
+		Z_PARAM_LONG(length)
+	ZEND_PARSE_PARAMETERS_END();
+	if (offset < 0) {
+		zend_argument_value_error(2, "must be greater than or equal to 0");
+		RETURN_THROWS();
+	}
+	if (length < -1) {
+		zend_argument_value_error(3, "must be -1 (to the end) or a length");
+		RETURN_THROWS();
+	}
+	if (!ctx || !ctx->active || ctx->finished || ctx->sent_file) RETURN_FALSE;
+	zval buffered;
+	ZVAL_LONG(&buffered, 0);
+	if (php_output_get_level() > 0) php_output_get_length(&buffered);
+	if (ctx->body_started || ctx->out_len > 0 || Z_LVAL(buffered) > 0) {
+		php_error_docref(NULL, E_WARNING, "Cannot send a file after body output has started");
+		RETURN_FALSE;
+	}
+	if (!SG(headers_sent)) sapi_send_headers();
+	char *spec;
+	size_t spec_len = zend_spprintf(&spec, 0, ZEND_LONG_FMT ":" ZEND_LONG_FMT ":%s", offset, length, ZSTR_VAL(path));
+	int answer = emit(EPHPM_EMIT_SENDFILE, spec, spec_len);
+	efree(spec);
+	ctx->sent_file = 1;
+	if (answer != EPHPM_CLIENT_OK) {
+		php_handle_aborted_connection();
+		RETURN_FALSE;
+	}
+	RETURN_TRUE;
+}
+
 PHP_FUNCTION(ephpm_worker_info) {
 	ZEND_PARSE_PARAMETERS_NONE();
 	array_init(return_value);
@@ -631,6 +674,7 @@ PHP_FUNCTION(ephpm_worker_info) {
 static const zend_function_entry ephpm_functions[] = {
 	ZEND_RAW_FENTRY("Ephpm\\Worker\\take_request", zif_ephpm_take_request, arginfo_ephpm_take_request, 0)
 	ZEND_RAW_FENTRY("Ephpm\\Worker\\finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request, 0)
+	ZEND_RAW_FENTRY("Ephpm\\Worker\\send_file", zif_ephpm_send_file, arginfo_ephpm_send_file, 0)
 	ZEND_RAW_FENTRY("Ephpm\\Worker\\worker_info", zif_ephpm_worker_info, arginfo_ephpm_worker_info, 0)
 	ZEND_FE_END
 };
@@ -766,6 +810,19 @@ static void begin_execution(int mode) {
 	zend_hash_clean(&ctx->env_sandbox);
 }
 
+static void apply_ini_entry(envelope_entry *e, void *unused) {
+	(void)unused;
+	zend_string *name = zend_string_init(e->key, e->key_len, 0);
+	zend_result result = zend_alter_ini_entry_chars_ex(name, e->value, e->value_len, PHP_INI_SYSTEM, PHP_INI_STAGE_ACTIVATE, 0);
+	zend_string_release(name);
+	if (result == FAILURE) {
+		char line[512];
+		snprintf(line, sizeof line, "php.ini override %s=%s was refused (unknown setting, or not changeable per request)",
+		         e->key, e->value);
+		log_line(LOG_WARNING, line);
+	}
+}
+
 static int run_script(const char *path) {
 	int bailed_out = 0;
 	zend_first_try {
@@ -784,19 +841,6 @@ static int run_script(const char *path) {
 		bailed_out = 1;
 	} zend_end_try();
 	return bailed_out;
-}
-
-static void apply_ini_entry(envelope_entry *e, void *unused) {
-	(void)unused;
-	zend_string *name = zend_string_init(e->key, e->key_len, 0);
-	zend_result result = zend_alter_ini_entry_chars_ex(name, e->value, e->value_len, PHP_INI_SYSTEM, PHP_INI_STAGE_ACTIVATE, 0);
-	zend_string_release(name);
-	if (result == FAILURE) {
-		char line[512];
-		snprintf(line, sizeof line, "php.ini override %s=%s was refused (unknown setting, or not changeable per request)",
-		         e->key, e->value);
-		log_line(LOG_WARNING, line);
-	}
 }
 
 static void shutdown_request(void) {

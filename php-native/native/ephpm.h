@@ -28,6 +28,7 @@
 #define EPHPM_EMIT_FLUSH 1    /* PHP called flush(): push everything through to the client */
 #define EPHPM_EMIT_FINAL 2    /* the response is complete */
 #define EPHPM_EMIT_HEADERS 4  /* status and headers are included in this call */
+#define EPHPM_EMIT_SENDFILE 16 /* body is "offset:length:path": the container sends that file segment */
 #define EPHPM_EMIT_OUTCOME_SHIFT 8
 
 /* Java's answer to an emit. */

@@ -39,6 +39,18 @@ function take_request(): ?array {}
 function finish_request(): bool {}
 
 /**
+ * Answers the current request with a segment of a file, sent by the servlet container rather than
+ * copied through PHP. Status and headers set so far go out first; body output after this call is
+ * dropped. Range handling is the caller's job (Symfony's BinaryFileResponse::prepare() does it).
+ *
+ * @param string $path   the file to send
+ * @param int    $offset the first byte to send
+ * @param int    $length bytes to send, -1 for the rest of the file
+ * @return bool false (with a warning) when body output has already started or there is no open response
+ */
+function send_file(string $path, int $offset = 0, int $length = -1): bool {}
+
+/**
  * Which PHP thread runs this code.
  *
  * @return array{worker: int, mode: string, requests: int}

@@ -10,6 +10,7 @@ final class EphpmLibrary {
     static final int EMIT_FLUSH = 1;
     static final int EMIT_FINAL = 2;
     static final int EMIT_HEADERS = 4;
+    static final int EMIT_SENDFILE = 16;
     static final int EMIT_OUTCOME_SHIFT = 8;
     static final int CLIENT_OK = 0;
     static final int CLIENT_GONE = 1;

@@ -2,6 +2,9 @@ package io.ephpm.php;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -17,6 +20,31 @@ public interface PhpResponse {
 
     /** A body chunk. The buffer is only valid during the call. */
     void body(ByteBuffer chunk) throws IOException;
+
+    /**
+     * PHP called {@code \Ephpm\Worker\send_file()}: send this segment of a file as the body.
+     * The default copies it through {@link #body}; a container can do better.
+     *
+     * @param length bytes to send, or -1 for the rest of the file
+     */
+    default void sendFile(Path file, long offset, long length) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long remaining = length < 0 ? Math.max(0, channel.size() - offset) : length;
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            long position = offset;
+            while (remaining > 0) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+                int n = channel.read(buffer, position);
+                if (n < 0) {
+                    throw new IOException(file + " ended before the requested segment");
+                }
+                buffer.flip();
+                body(buffer);
+                position += n;
+                remaining -= n;
+            }
+        }
+    }
 
     /** PHP called {@code flush()}: push everything written so far to the client. */
     void flush() throws IOException;

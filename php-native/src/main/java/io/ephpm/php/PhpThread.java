@@ -215,7 +215,9 @@ public final class PhpThread extends Thread {
                 if ((flags & EphpmLibrary.EMIT_HEADERS) != 0) {
                     response.headers(status, parseHeaders(headers, headersLength));
                 }
-                if (bodyLength > 0) {
+                if ((flags & EphpmLibrary.EMIT_SENDFILE) != 0) {
+                    sendFile(response, new String(body.getByteArray(0, bodyLength), StandardCharsets.UTF_8));
+                } else if (bodyLength > 0) {
                     response.body(body.getByteBuffer(0, bodyLength));
                 }
                 if ((flags & EphpmLibrary.EMIT_FLUSH) != 0) {
@@ -236,6 +238,14 @@ public final class PhpThread extends Thread {
             }
         }
         return clientGone ? EphpmLibrary.CLIENT_GONE : EphpmLibrary.CLIENT_OK;
+    }
+
+    private static void sendFile(PhpResponse response, String spec) throws IOException {
+        int first = spec.indexOf(':');
+        int second = spec.indexOf(':', first + 1);
+        long offset = Long.parseLong(spec.substring(0, first));
+        long length = Long.parseLong(spec.substring(first + 1, second));
+        response.sendFile(java.nio.file.Path.of(spec.substring(second + 1)), offset, length);
     }
 
     private static List<PhpResponse.Header> parseHeaders(Pointer headers, int length) {

@@ -58,4 +58,16 @@ class StreamingTest {
         assertEquals("Hello, world", php.call(Php.get("hello.php", "")).body());
         assertTrue(php.thread.isAlive());
     }
+
+    @Test
+    void sendFileHandsTheSegmentToTheContainer() throws Exception {
+        Path file = Files.createTempFile("ephpm-send", ".bin");
+        Files.writeString(file, "0123456789abcdef");
+        CapturedResponse all = php.call(Php.get("sendfile.php", "file=" + file));
+        assertEquals("0123456789abcdef", all.body());
+        assertEquals(java.util.List.of("application/octet-stream"), all.header("Content-Type"));
+        assertEquals("3456", php.call(Php.get("sendfile.php", "file=" + file + "&offset=3&length=4")).body());
+        assertEquals("xdropped after send_file", php.call(Php.get("sendfile.php", "file=" + file + "&echo_first=1")).body(),
+                "send_file() after body output is refused");
+    }
 }
