@@ -66,6 +66,8 @@ typedef struct {
 	const char *envelope; /* owned by Java, valid until the request ends */
 	const char *boot_envelope; /* the worker's boot variables, valid while the worker runs */
 	const char *ini; /* this thread's php.ini overrides (envelope format), owned by Java */
+	/* the environment PHP sees on this thread: the runtime's plus the thread's own; persistent copies */
+	HashTable env;
 
 	/* putenv() of this thread, never seen by other threads */
 	HashTable env_sandbox;
@@ -294,10 +296,14 @@ static void register_entry(envelope_entry *e, void *track_vars) {
 	}
 }
 
+static HashTable *visible_env(void) {
+	return ctx ? &ctx->env : &configured_env;
+}
+
 static void import_configured_env(zval *track_vars) {
 	zend_string *name;
 	zval *value;
-	ZEND_HASH_FOREACH_STR_KEY_VAL(&configured_env, name, value) {
+	ZEND_HASH_FOREACH_STR_KEY_VAL(visible_env(), name, value) {
 		php_register_variable_safe(ZSTR_VAL(name), Z_STRVAL_P(value), Z_STRLEN_P(value), track_vars);
 	} ZEND_HASH_FOREACH_END();
 }
@@ -314,7 +320,7 @@ static void sapi_ephpm_log_message(const char *message, int syslog_type) {
 static char *sapi_ephpm_getenv(const char *name, size_t len) {
 	zval *v = NULL;
 	if (ctx) v = zend_hash_str_find(&ctx->env_sandbox, name, len);
-	if (!v) v = zend_hash_str_find(&configured_env, name, len);
+	if (!v) v = zend_hash_str_find(visible_env(), name, len);
 	return v && Z_TYPE_P(v) == IS_STRING ? Z_STRVAL_P(v) : NULL;
 }
 
@@ -408,7 +414,7 @@ static void return_env_array(zval *return_value) {
 	array_init(return_value);
 	zend_string *name;
 	zval *value;
-	ZEND_HASH_FOREACH_STR_KEY_VAL(&configured_env, name, value) {
+	ZEND_HASH_FOREACH_STR_KEY_VAL(visible_env(), name, value) {
 		add_assoc_stringl_ex(return_value, ZSTR_VAL(name), ZSTR_LEN(name), Z_STRVAL_P(value), Z_STRLEN_P(value));
 	} ZEND_HASH_FOREACH_END();
 	if (ctx) {
@@ -435,11 +441,11 @@ PHP_FUNCTION(ephpm_getenv) {
 	}
 	zval *v = ctx ? zend_hash_find(&ctx->env_sandbox, name) : NULL;
 	if (v) {
-		if (Z_TYPE_P(v) == IS_STRING) RETURN_STR_COPY(Z_STR_P(v));
+		if (Z_TYPE_P(v) == IS_STRING) RETURN_STRINGL(Z_STRVAL_P(v), Z_STRLEN_P(v)); /* a request copy: the table holds persistent strings */
 		RETURN_FALSE; /* unset by putenv("NAME") */
 	}
-	v = zend_hash_find(&configured_env, name);
-	if (v) RETURN_STR_COPY(Z_STR_P(v));
+	v = zend_hash_find(visible_env(), name);
+	if (v) RETURN_STRINGL(Z_STRVAL_P(v), Z_STRLEN_P(v)); /* a request copy: the table holds persistent strings */
 	RETURN_FALSE;
 }
 
@@ -708,17 +714,19 @@ static int sapi_ephpm_startup(sapi_module_struct *module) {
 
 /* ---------------------------------------------------------------- runtime */
 
+static void put_env(HashTable *table, const char *name, size_t name_len, const char *value, size_t value_len) {
+	zval v;
+	ZVAL_STR(&v, zend_string_init(value, value_len, 1));
+	zend_hash_str_update(table, name, name_len, &v);
+}
+
 static void load_env_block(const char *block, int len) {
-	zend_hash_init(&configured_env, 16, NULL, ZVAL_PTR_DTOR, 1);
+	zend_hash_init(&configured_env, 16, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);
 	const char *p = block, *end = block + (len > 0 ? len : 0);
 	while (p && p < end) {
 		size_t n = strnlen(p, end - p);
 		const char *eq = memchr(p, '=', n);
-		if (eq && eq > p) {
-			zval v;
-			ZVAL_STR(&v, zend_string_init(eq + 1, n - (eq - p) - 1, 1));
-			zend_hash_str_update(&configured_env, p, eq - p, &v);
-		}
+		if (eq && eq > p) put_env(&configured_env, p, eq - p, eq + 1, n - (eq - p) - 1);
 		p += n + 1;
 	}
 }
@@ -773,7 +781,11 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 const char *ephpm_startup_error(void) { return startup_error; }
 const char *ephpm_runtime_describe(void) { return runtime_description; }
 
-int ephpm_thread_attach(int worker_id, const char *ini, ephpm_next_request_fn next_request, ephpm_emit_fn emit_fn,
+static void add_thread_env(envelope_entry *e, void *table) {
+	put_env((HashTable *)table, e->key, e->key_len, e->value, e->value_len);
+}
+
+int ephpm_thread_attach(int worker_id, const char *ini, const char *env, ephpm_next_request_fn next_request, ephpm_emit_fn emit_fn,
                         ephpm_read_body_fn read_body, ephpm_log_fn log) {
 	if (runtime_state != 1) return -1;
 	if (ctx) return 0;
@@ -788,6 +800,13 @@ int ephpm_thread_attach(int worker_id, const char *ini, ephpm_next_request_fn ne
 	ctx->log = log;
 	ctx->out = malloc(OUT_CAPACITY);
 	zend_hash_init(&ctx->env_sandbox, 8, NULL, sandbox_value_dtor, 1);
+	zend_hash_init(&ctx->env, 16, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);
+	zend_string *name;
+	zval *value;
+	ZEND_HASH_FOREACH_STR_KEY_VAL(&configured_env, name, value) {
+		put_env(&ctx->env, ZSTR_VAL(name), ZSTR_LEN(name), Z_STRVAL_P(value), Z_STRLEN_P(value));
+	} ZEND_HASH_FOREACH_END();
+	envelope_each(env, add_thread_env, &ctx->env);
 	set_stack_limit();
 	return 0;
 }
@@ -795,6 +814,7 @@ int ephpm_thread_attach(int worker_id, const char *ini, ephpm_next_request_fn ne
 void ephpm_thread_detach(void) {
 	if (!ctx) return;
 	zend_hash_destroy(&ctx->env_sandbox);
+	zend_hash_destroy(&ctx->env);
 	free(ctx->out);
 	free(ctx->hdr);
 	free(ctx);
@@ -831,6 +851,8 @@ static int run_script(const char *path) {
 		if (php_request_startup() == FAILURE) {
 			bailed_out = -1;
 		} else {
+			/* a client that leaves must not end a worker script: its output is dropped instead */
+			if (ctx->mode == MODE_WORKER) PG(ignore_user_abort) = 1;
 			zend_file_handle file;
 			zend_stream_init_filename(&file, path);
 			file.primary_script = 1;

@@ -63,8 +63,9 @@ const char *ephpm_runtime_describe(void);
 
 /* Creates this thread's PHP context. ini holds php.ini overrides in envelope format, applied at
  * the start of every PHP request on this thread (like php_admin_value); it must stay valid until
- * ephpm_thread_detach. */
-int ephpm_thread_attach(int worker_id, const char *ini, ephpm_next_request_fn next_request, ephpm_emit_fn emit,
+ * ephpm_thread_detach. env (envelope format) adds environment variables for this thread to the
+ * runtime's; PHP sees no other environment. */
+int ephpm_thread_attach(int worker_id, const char *ini, const char *env, ephpm_next_request_fn next_request, ephpm_emit_fn emit,
                         ephpm_read_body_fn read_body, ephpm_log_fn log);
 void ephpm_thread_detach(void);
 

@@ -44,7 +44,7 @@ final class EphpmLibrary {
 
     static native String ephpm_runtime_describe();
 
-    static native int ephpm_thread_attach(int workerId, Pointer ini, NextRequest nextRequest, Emit emit, ReadBody readBody, Log log);
+    static native int ephpm_thread_attach(int workerId, Pointer ini, Pointer env, NextRequest nextRequest, Emit emit, ReadBody readBody, Log log);
 
     static native void ephpm_thread_detach();
 

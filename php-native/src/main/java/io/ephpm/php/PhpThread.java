@@ -45,6 +45,7 @@ public final class PhpThread extends Thread {
     private final Path workerScript;
     private final PhpRequest bootRequest;
     private final PhpRequest ini;
+    private final PhpRequest environment;
     private final Listener listener;
     private final LogSink logSink;
 
@@ -74,6 +75,9 @@ public final class PhpThread extends Thread {
         PhpRequest.Builder ini = PhpRequest.builder();
         b.ini.forEach(ini::variable);
         this.ini = ini.build();
+        PhpRequest.Builder environment = PhpRequest.builder();
+        b.environment.forEach(environment::variable);
+        this.environment = environment.build();
         this.listener = b.listener != null ? b.listener : (t, o, e) -> { };
         this.logSink = b.logSink != null ? b.logSink : PhpThread::defaultLog;
         setDaemon(true);
@@ -115,7 +119,8 @@ public final class PhpThread extends Thread {
         Outcome outcome = Outcome.NOT_ATTACHED;
         String error = "";
         Memory iniMemory = pack(ini, null);
-        if (EphpmLibrary.ephpm_thread_attach(workerId, iniMemory, nextRequestCallback, emitCallback, readBodyCallback, logCallback) != 0) {
+        Memory environmentMemory = pack(environment, null);
+        if (EphpmLibrary.ephpm_thread_attach(workerId, iniMemory, environmentMemory, nextRequestCallback, emitCallback, readBodyCallback, logCallback) != 0) {
             listener.ended(this, outcome, "the PHP runtime is not running");
             return;
         }
@@ -136,6 +141,7 @@ public final class PhpThread extends Thread {
             EphpmLibrary.ephpm_thread_detach();
             busy = false;
             java.lang.ref.Reference.reachabilityFence(iniMemory);
+            java.lang.ref.Reference.reachabilityFence(environmentMemory);
         }
         listener.ended(this, outcome, error);
     }
@@ -309,6 +315,7 @@ public final class PhpThread extends Thread {
         private long stackSize = DEFAULT_STACK_SIZE;
         private PhpRequest bootRequest;
         private final java.util.Map<String, String> ini = new java.util.LinkedHashMap<>();
+        private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
         private Listener listener;
         private LogSink logSink;
 
@@ -342,6 +349,12 @@ public final class PhpThread extends Thread {
         /** php.ini overrides for this thread, applied as each PHP request starts (like php_admin_value). */
         public Builder ini(java.util.Map<String, String> overrides) {
             ini.putAll(overrides);
+            return this;
+        }
+
+        /** Environment variables PHP sees on this thread, on top of the runtime's. */
+        public Builder environment(java.util.Map<String, String> variables) {
+            environment.putAll(variables);
             return this;
         }
 

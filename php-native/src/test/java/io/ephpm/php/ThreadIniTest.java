@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
-/** php.ini overrides per thread, like php_admin_value per php-fpm pool. */
+/** php.ini overrides and environment per thread, like php_admin_value and env[] per php-fpm pool. */
 class ThreadIniTest {
 
     @Test
@@ -16,13 +16,14 @@ class ThreadIniTest {
         PhpThread tuned = PhpThread.classic(Php.runtime(), () -> {
             PhpExchange e = queue.take();
             return e == stop ? null : e;
-        }).ini(Map.of("memory_limit", "64M", "max_execution_time", "7", "no_such_setting", "x")).start();
+        }).ini(Map.of("memory_limit", "64M", "max_execution_time", "7", "no_such_setting", "x"))
+                .environment(Map.of("APP_NAME", "tuned")).start();
         try (Php.Worker plain = Php.Worker.classic()) {
             for (int i = 0; i < 3; i++) {
                 CapturedResponse r = new CapturedResponse();
                 queue.add(new PhpExchange(Php.get("ini.php", ""), r));
-                assertEquals("64M|7|0", r.body(), "request " + i + " of the tuned thread");
-                assertEquals("128M|30|0", plain.call(Php.get("ini.php", "")).body());
+                assertEquals("64M|7|0|tuned|configured", r.body(), "request " + i + " of the tuned thread");
+                assertEquals("128M|30|0||configured", plain.call(Php.get("ini.php", "")).body());
             }
         } finally {
             queue.add(stop);

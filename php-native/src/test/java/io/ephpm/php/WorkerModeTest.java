@@ -114,4 +114,15 @@ class WorkerModeTest {
         assertEquals(Outcome.OK, worker.endedWith);
         assertNull(worker.thread.isAlive() ? "alive" : null);
     }
+
+    @Test
+    void aClientLeavingMidStreamDoesNotEndTheWorker() throws Exception {
+        try (Php.Worker worker = Php.Worker.worker("worker-stream.php")) {
+            CapturedResponse gone = worker.send(Php.get("app", "mb=10"), new CapturedResponse(false).disconnectAfter(1024 * 1024)).await();
+            assertTrue(gone.bodyBytes() < 2 * 1024 * 1024, "PHP kept writing after the client left: " + gone.bodyBytes());
+            CapturedResponse next = worker.call(Php.get("app", "mb=0"));
+            assertEquals("aborted-before=1", next.body(), "the same worker script serves on and saw the abort");
+            assertTrue(worker.thread.isAlive());
+        }
+    }
 }
