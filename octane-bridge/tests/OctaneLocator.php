@@ -1,0 +1,62 @@
+<?php
+
+namespace Ephpm\Octane\Tests;
+
+/**
+ * Finds laravel/octane where a user's Composer would put it, or at $EPHPM_OCTANE_PATH (a checkout
+ * of the laravel/octane repository). Without it, the contract shims in tests/Shims stand in for
+ * the four Octane types the client touches, and tests that need Octane's Worker are skipped.
+ */
+final class OctaneLocator
+{
+    private static ?string $sourceDirectory = null;
+
+    public static function register(): void
+    {
+        $candidates = array_filter([
+            getenv('EPHPM_OCTANE_PATH') ?: null,
+            dirname(__DIR__).'/vendor/laravel/octane',
+        ]);
+
+        foreach ($candidates as $candidate) {
+            if (is_file($candidate.'/src/Worker.php')) {
+                self::$sourceDirectory = realpath($candidate.'/src');
+                break;
+            }
+        }
+
+        if (self::$sourceDirectory !== null) {
+            $source = self::$sourceDirectory;
+            spl_autoload_register(static function (string $class) use ($source): void {
+                if (str_starts_with($class, 'Laravel\\Octane\\')) {
+                    $file = $source.'/'.str_replace('\\', '/', substr($class, strlen('Laravel\\Octane\\'))).'.php';
+
+                    if (is_file($file)) {
+                        require $file;
+                    }
+                }
+            });
+
+            return;
+        }
+
+        foreach (['Contracts/Client', 'Contracts/StoppableClient', 'RequestContext', 'OctaneResponse'] as $shim) {
+            require_once __DIR__.'/Shims/'.$shim.'.php';
+        }
+    }
+
+    public static function isAvailable(): bool
+    {
+        return self::$sourceDirectory !== null;
+    }
+
+    public static function path(): ?string
+    {
+        return self::$sourceDirectory === null ? null : dirname(self::$sourceDirectory);
+    }
+
+    public static function skipMessage(): string
+    {
+        return 'needs laravel/octane: set EPHPM_OCTANE_PATH to a laravel/octane 1.5.x checkout (or install it with Composer) to run this test';
+    }
+}
