@@ -40,6 +40,10 @@ final class WorkerLoop
         } catch (Throwable $e) {
             error_log(sprintf('ePHPm: the Laravel application at %s failed to boot: %s', $basePath, $e));
 
+            // Laravel's handler, installed while booting, would render a page and end the script
+            // normally, hiding the failure from the servlet.
+            set_exception_handler(null);
+
             throw $e;
         }
 

@@ -1,0 +1,54 @@
+<?php
+
+namespace Fixture;
+
+use Illuminate\Http\Request;
+use Illuminate\Support\Facades\Route;
+use Illuminate\Support\ServiceProvider;
+use RuntimeException;
+
+final class FixtureServiceProvider extends ServiceProvider
+{
+    public static int $boots = 0;
+
+    public function boot(): void
+    {
+        self::$boots++;
+
+        Route::get('/boots', fn () => ['boots' => self::$boots]);
+
+        Route::get('/config/set', function (Request $request) {
+            config(['fixture.greeting' => $request->query('value')]);
+
+            return config('fixture.greeting');
+        });
+        Route::get('/config/get', fn () => config('fixture.greeting'));
+
+        Route::get('/echo', function () {
+            echo 'echoed;';
+
+            return 'returned';
+        });
+
+        Route::get('/dd', fn () => dd(['secret' => 'dumped-value']));
+
+        Route::get('/stream', fn () => response()->stream(function () {
+            echo 'one;';
+            flush();
+            echo 'two;';
+        }));
+
+        Route::get('/stream-fails', fn () => response()->stream(function () {
+            echo 'partial;';
+
+            throw new RuntimeException('the stream broke');
+        }));
+
+        Route::get('/octane-cache', function (Request $request) {
+            $cache = cache()->store('octane');
+            $cache->increment('hits');
+
+            return ['hits' => $cache->get('hits')];
+        });
+    }
+}

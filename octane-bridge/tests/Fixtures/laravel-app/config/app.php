@@ -1,0 +1,30 @@
+<?php
+
+return [
+    'name' => 'ephpm-fixture',
+    'env' => 'production',
+    'debug' => (bool) env('APP_DEBUG', false),
+    'url' => 'http://localhost',
+    'timezone' => 'UTC',
+    'locale' => 'en',
+    'fallback_locale' => 'en',
+    'key' => 'base64:'.base64_encode(str_repeat('k', 32)),
+    'cipher' => 'AES-256-CBC',
+    'providers' => array_values(array_filter([
+        Illuminate\Auth\AuthServiceProvider::class,
+        Illuminate\Cache\CacheServiceProvider::class,
+        Illuminate\Cookie\CookieServiceProvider::class,
+        Illuminate\Database\DatabaseServiceProvider::class,
+        Illuminate\Encryption\EncryptionServiceProvider::class,
+        Illuminate\Filesystem\FilesystemServiceProvider::class,
+        Illuminate\Foundation\Providers\FoundationServiceProvider::class,
+        Illuminate\Session\SessionServiceProvider::class,
+        Illuminate\Translation\TranslationServiceProvider::class,
+        Illuminate\Validation\ValidationServiceProvider::class,
+        Illuminate\View\ViewServiceProvider::class,
+        Laravel\Octane\OctaneServiceProvider::class,
+        Ephpm\Octane\EphpmOctaneServiceProvider::class,
+        Fixture\FixtureServiceProvider::class,
+    ], 'class_exists')),
+    'aliases' => [],
+];
