@@ -79,8 +79,17 @@ public final class PhpRequest {
             return add(name, value.getBytes(StandardCharsets.UTF_8));
         }
 
-        /** A server variable carrying raw bytes, such as a header value decoded as ISO-8859-1. */
+        /**
+         * A server variable carrying raw bytes, such as a header value a container decoded as
+         * ISO-8859-1: each char is one byte again. A value with chars beyond ISO-8859-1 can only
+         * have been decoded as UTF-8, and is encoded back that way.
+         */
         public Builder rawVariable(String name, String value) {
+            for (int i = 0; i < value.length(); i++) {
+                if (value.charAt(i) > 0xFF) {
+                    return add(name, value.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             return add(name, value.getBytes(StandardCharsets.ISO_8859_1));
         }
 

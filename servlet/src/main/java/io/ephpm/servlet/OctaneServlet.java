@@ -1,0 +1,250 @@
+package io.ephpm.servlet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ephpm.php.PhpRequest;
+import io.ephpm.php.PhpRuntime;
+import io.ephpm.php.PhpRuntimeConfig;
+import io.ephpm.php.PhpThread;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.UnavailableException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * Serves one PHP app: static files through the container's default servlet, everything else
+ * through a pool of PHP threads, in classic, worker or octane mode.
+ *
+ * <p>Map it to {@code /} with {@code <async-supported>true</async-supported>}. Settings are
+ * init-params, or context-params prefixed with {@code ephpm.}; see the module README.
+ */
+public class OctaneServlet extends HttpServlet {
+    private static final Logger LOG = Logger.getLogger(OctaneServlet.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private transient Settings settings;
+    private transient Router router;
+    private transient CgiVariables cgi;
+    private transient WorkerPool pool;
+    private transient ObjectName mbeanName;
+    private transient boolean staticFilesNeedPathRewrite;
+
+    @Override
+    public void init() throws ServletException {
+        ServletContext context = getServletContext();
+        Path webappRoot = WebappRoot.resolve(context);
+        try {
+            settings = Settings.read(parameters(), webappRoot, System::getenv);
+            if (settings.mode() == Mode.OCTANE && settings.workerScript().isEmpty()) {
+                settings = OctaneWorkerScript.withDefault(settings, context);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UnavailableException(e.getMessage());
+        }
+        String documentRootInContext = documentRootInContext(webappRoot, settings.documentRoot());
+        staticFilesNeedPathRewrite = !documentRootInContext.isEmpty();
+        router = new Router(settings, documentRootInContext);
+        cgi = new CgiVariables(settings, "ePHPm (" + context.getServerInfo() + ")");
+
+        PhpRuntimeConfig.Builder config = PhpRuntimeConfig.builder().ini(settings.processIni());
+        settings.iniFile().ifPresent(config::iniFile);
+        PhpRuntime runtime;
+        try {
+            runtime = PhpRuntime.start(config.build());
+        } catch (RuntimeException e) {
+            throw new UnavailableException("The PHP runtime cannot start: " + e.getMessage());
+        }
+        String name = poolName(context);
+        pool = new WorkerPool(settings, runtime, name, logSink(context));
+        pool.start();
+        registerMBean(context);
+        context.log("ePHPm: serving " + settings.appRoot() + " in " + settings.mode().lowerCase() + " mode with "
+                + settings.workers() + " PHP workers (PHP " + runtime.phpVersion() + ")");
+    }
+
+    private Settings.Parameters parameters() {
+        return new Settings.Parameters() {
+            @Override
+            public String get(String name) {
+                String value = getInitParameter(name);
+                return value != null ? value : getServletContext().getInitParameter(Settings.CONTEXT_PREFIX + name);
+            }
+
+            @Override
+            public Iterable<String> names() {
+                List<String> names = new ArrayList<>(Collections.list(getInitParameterNames()));
+                for (String n : Collections.list(getServletContext().getInitParameterNames())) {
+                    if (n.startsWith(Settings.CONTEXT_PREFIX)) {
+                        names.add(n.substring(Settings.CONTEXT_PREFIX.length()));
+                    }
+                }
+                return names;
+            }
+        };
+    }
+
+    private static String documentRootInContext(Path webappRoot, Path documentRoot) throws UnavailableException {
+        Path root = webappRoot.toAbsolutePath().normalize();
+        if (documentRoot.equals(root)) {
+            return "";
+        }
+        if (documentRoot.startsWith(root)) {
+            return "/" + root.relativize(documentRoot).toString().replace('\\', '/');
+        }
+        throw new UnavailableException("ePHPm setting 'document-root' (" + documentRoot + ") must be the webapp's root ("
+                + root + ") or inside it, so that the container serves its static files; point the context's docBase"
+                + " (Tomcat) or base resource (Jetty) at the document root instead");
+    }
+
+    private String poolName(ServletContext context) {
+        String path = context.getContextPath();
+        return "ephpm" + (path.isEmpty() ? "" : path.replace('/', '-'));
+    }
+
+    private PhpThread.LogSink logSink(ServletContext context) {
+        return (thread, level, message) -> context.log("[" + thread.getName() + "] " + message);
+    }
+
+    private void registerMBean(ServletContext context) {
+        try {
+            String path = context.getContextPath().isEmpty() ? "/" : context.getContextPath();
+            String base = "io.ephpm:type=WorkerPool,context=" + ObjectName.quote(path) + ",servlet=" + ObjectName.quote(getServletName());
+            var server = ManagementFactory.getPlatformMBeanServer();
+            mbeanName = new ObjectName(base);
+            // the same context path can exist twice in one JVM (two hosts, two embedded servers)
+            for (int instance = 2; server.isRegistered(mbeanName); instance++) {
+                mbeanName = new ObjectName(base + ",instance=" + instance);
+            }
+            server.registerMBean(pool, mbeanName);
+        } catch (JMException e) {
+            LOG.log(Level.WARNING, "ePHPm: the pool's MBean could not be registered", e);
+            mbeanName = null;
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
+        if (settings.statusPath().filter(path::equals).isPresent()) {
+            writeStatus(response);
+            return;
+        }
+        Route route = router.route(path);
+        if (route instanceof Route.StaticFile file) {
+            serveStatic(request, response, file);
+        } else if (route instanceof Route.Script script) {
+            dispatch(request, response, script);
+        } else {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+        }
+    }
+
+    private void serveStatic(HttpServletRequest request, HttpServletResponse response, Route.StaticFile file)
+            throws ServletException, IOException {
+        RequestDispatcher container = getServletContext().getNamedDispatcher("default");
+        if (container == null) {
+            LOG.warning("ePHPm: the container has no servlet named 'default' to serve static files");
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        HttpServletRequest forwarded = !staticFilesNeedPathRewrite ? request : new HttpServletRequestWrapper(request) {
+            @Override
+            public String getServletPath() {
+                return file.pathInContext();
+            }
+
+            @Override
+            public String getPathInfo() {
+                return null;
+            }
+        };
+        container.forward(forwarded, response);
+    }
+
+    private void dispatch(HttpServletRequest request, HttpServletResponse response, Route.Script script) throws IOException {
+        if (pool.isBootFailing()) {
+            unavailable(response, "The PHP app failed to boot: " + pool.lastBootError());
+            return;
+        }
+        PhpRequest php;
+        try {
+            php = cgi.build(request, script);
+        } catch (IllegalArgumentException e) {
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            return;
+        }
+        AsyncContext async = request.startAsync(request, response);
+        async.setTimeout(0);
+        PendingRequest pending = new PendingRequest(async, php);
+        if (!pool.submit(pending)) {
+            pending.expire();
+            sendUnavailable(pending, pool.isBootFailing() ? "The PHP app failed to boot" : "The app is shutting down");
+        }
+    }
+
+    static void sendUnavailable(PendingRequest pending, String message) {
+        try {
+            unavailable(pending.response, message);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "ePHPm: could not send 503", e);
+        }
+        try {
+            pending.async.complete();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "ePHPm: async context already completed", e);
+        }
+    }
+
+    private static void unavailable(HttpServletResponse response, String message) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.reset();
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader("Retry-After", "1");
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void writeStatus(HttpServletResponse response) throws IOException {
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        Map<String, Object> status = pool.snapshot();
+        JSON.writeValue(response.getOutputStream(), status);
+    }
+
+    @Override
+    public void destroy() {
+        if (pool != null) {
+            pool.stop(settings.drainTimeout());
+        }
+        if (mbeanName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+            } catch (JMException e) {
+                LOG.log(Level.FINE, "ePHPm: MBean already gone", e);
+            }
+        }
+    }
+
+    /** For tests and tools: the pool's numbers. */
+    public Map<String, Object> status() {
+        return pool.snapshot();
+    }
+}

@@ -1,0 +1,104 @@
+package io.ephpm.servlet;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * try_files for a PHP app: an existing file under the document root is static; a {@code .php}
+ * script runs (with PATH_INFO after it); everything else goes to the front controller.
+ *
+ * <p>Dotfiles and dot-directories (except {@code /.well-known/}), WEB-INF, META-INF and anything
+ * outside the document root are never reachable, and PHP source is never static.
+ */
+final class Router {
+    private final Mode mode;
+    private final Path documentRoot;
+    private final String documentRootInContext;
+    private final String frontController;
+    private final Path frontControllerFile;
+
+    /**
+     * @param documentRootInContext where the document root sits inside the webapp's resource root,
+     *                              as a URL path: "" when they are the same directory
+     */
+    Router(Settings settings, String documentRootInContext) {
+        this.mode = settings.mode();
+        this.documentRoot = settings.documentRoot();
+        this.documentRootInContext = documentRootInContext;
+        this.frontController = "/" + settings.frontController();
+        this.frontControllerFile = settings.frontControllerFile();
+    }
+
+    Route route(String path) {
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        if (!path.startsWith("/") || isHidden(path)) {
+            return new Route.NotFound();
+        }
+        Path target = documentRoot.resolve(path.substring(1)).normalize();
+        if (!target.startsWith(documentRoot)) {
+            return new Route.NotFound();
+        }
+        Route.Script script = findScript(path);
+        if (script != null) {
+            if (mode == Mode.CLASSIC || script.scriptPath().equals(frontController)) {
+                return script;
+            }
+            return frontController("");
+        }
+        if (Files.isRegularFile(target)) {
+            return new Route.StaticFile(documentRootInContext + path);
+        }
+        if (mode == Mode.CLASSIC && Files.isDirectory(target)) {
+            Path index = target.resolve("index.php");
+            if (Files.isRegularFile(index)) {
+                return new Route.Script(index, (path.endsWith("/") ? path : path + "/") + "index.php", "");
+            }
+        }
+        if (mode == Mode.CLASSIC && !Files.isRegularFile(frontControllerFile)) {
+            return new Route.NotFound();
+        }
+        return frontController("");
+    }
+
+    private Route.Script frontController(String pathInfo) {
+        return new Route.Script(frontControllerFile, frontController, pathInfo);
+    }
+
+    /** The first path segment naming an existing .php file is the script; the rest is PATH_INFO. */
+    private Route.Script findScript(String path) {
+        int start = 1;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            String segment = path.substring(start, end);
+            if (segment.toLowerCase(Locale.ROOT).endsWith(".php")) {
+                String scriptPath = path.substring(0, end);
+                Path file = documentRoot.resolve(scriptPath.substring(1)).normalize();
+                if (file.startsWith(documentRoot) && Files.isRegularFile(file)) {
+                    return new Route.Script(file, scriptPath, path.substring(end));
+                }
+                return null;
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    static boolean isHidden(String path) {
+        for (String segment : path.split("/")) {
+            if (segment.startsWith(".") && !segment.equals(".well-known")) {
+                return true;
+            }
+            if (segment.equalsIgnoreCase("WEB-INF") || segment.equalsIgnoreCase("META-INF") || segment.indexOf('\0') >= 0
+                    || segment.indexOf('\\') >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,100 @@
+package io.ephpm.servlet;
+
+import io.ephpm.php.Outcome;
+import io.ephpm.php.PhpResponse;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/** Writes what PHP produces into the servlet response, on the PHP thread, as it is produced. */
+final class ServletPhpResponse implements PhpResponse {
+    private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+    private final HttpServletResponse response;
+    private final BiConsumer<Outcome, String> onComplete;
+    private ServletOutputStream out;
+
+    ServletPhpResponse(HttpServletResponse response, BiConsumer<Outcome, String> onComplete) {
+        this.response = response;
+        this.onComplete = onComplete;
+    }
+
+    @Override
+    public void headers(int status, List<Header> headers) {
+        response.setStatus(status);
+        for (Header h : headers) {
+            switch (h.name().toLowerCase(Locale.ROOT)) {
+                case "content-type" -> response.setContentType(h.value());
+                case "content-length" -> setContentLength(h.value());
+                default -> response.addHeader(h.name(), h.value());
+            }
+        }
+    }
+
+    private void setContentLength(String value) {
+        try {
+            response.setContentLengthLong(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            // an invalid Content-Length from PHP is dropped; the container delimits the body itself
+        }
+    }
+
+    @Override
+    public void body(ByteBuffer chunk) throws IOException {
+        ServletOutputStream stream = out();
+        byte[] buffer = COPY_BUFFER.get();
+        while (chunk.hasRemaining()) {
+            int n = Math.min(buffer.length, chunk.remaining());
+            chunk.get(buffer, 0, n);
+            stream.write(buffer, 0, n);
+        }
+    }
+
+    @Override
+    public void sendFile(Path file, long offset, long length) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long remaining = length < 0 ? Math.max(0, channel.size() - offset) : length;
+            if (response.getHeader("Content-Length") == null) {
+                response.setContentLengthLong(remaining);
+            }
+            ServletOutputStream stream = out();
+            byte[] buffer = COPY_BUFFER.get();
+            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            long position = offset;
+            while (remaining > 0) {
+                wrapped.clear().limit((int) Math.min(buffer.length, remaining));
+                int n = channel.read(wrapped, position);
+                if (n < 0) {
+                    throw new IOException(file + " is shorter than the segment PHP asked to send");
+                }
+                stream.write(buffer, 0, n);
+                position += n;
+                remaining -= n;
+            }
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out().flush();
+    }
+
+    private ServletOutputStream out() throws IOException {
+        if (out == null) {
+            out = response.getOutputStream();
+        }
+        return out;
+    }
+
+    @Override
+    public void complete(Outcome outcome, String error) {
+        onComplete.accept(outcome, error);
+    }
+}

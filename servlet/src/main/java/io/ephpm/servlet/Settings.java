@@ -1,0 +1,218 @@
+package io.ephpm.servlet;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The validated configuration of one {@link OctaneServlet}.
+ *
+ * <p>Each setting is read from the servlet's init-param of that name, then from the context-param
+ * (or Tomcat {@code <Parameter>}) of that name prefixed with {@code ephpm.}. Relative paths are
+ * resolved against the webapp's root directory.
+ */
+public record Settings(
+        Mode mode,
+        Path appRoot,
+        Path documentRoot,
+        Optional<Path> workerScript,
+        String frontController,
+        int workers,
+        long maxRequests,
+        long maxMemoryBytes,
+        Duration requestTimeout,
+        Duration queueTimeout,
+        Duration drainTimeout,
+        Optional<Path> iniFile,
+        Map<String, String> ini,
+        Map<String, String> environment,
+        Optional<String> statusPath) {
+
+    public static final String CONTEXT_PREFIX = "ephpm.";
+
+    /** A source of raw parameter values: init-params first, then prefixed context-params. */
+    public interface Parameters {
+        String get(String name);
+
+        Iterable<String> names();
+    }
+
+    public static Settings read(Parameters params, Path webappRoot, Function<String, String> jvmEnvironment) {
+        Mode mode = Optional.ofNullable(params.get("mode")).map(v -> parse("mode", v, Mode::parse)).orElse(Mode.CLASSIC);
+        Path appRoot = path(params, "app-root", webappRoot).orElse(webappRoot);
+        requireDirectory("app-root", appRoot);
+        Path documentRoot = path(params, "document-root", appRoot).orElseGet(() -> {
+            Path publicDir = appRoot.resolve("public");
+            return Files.isDirectory(publicDir) ? publicDir : appRoot;
+        });
+        requireDirectory("document-root", documentRoot);
+        String frontController = Optional.ofNullable(params.get("front-controller")).orElse("index.php");
+        if (frontController.contains("..") || frontController.startsWith("/")) {
+            throw new InvalidSettingException("front-controller", "must be a file name inside the document root (was '" + frontController + "')");
+        }
+        Optional<Path> workerScript = path(params, "worker-script", appRoot);
+        if (mode == Mode.WORKER) {
+            Path script = workerScript.orElseThrow(() -> new InvalidSettingException("worker-script", "is required in worker mode"));
+            if (!Files.isRegularFile(script)) {
+                throw new InvalidSettingException("worker-script", "names no file: " + script);
+            }
+        }
+        workerScript.ifPresent(script -> {
+            if (!Files.isRegularFile(script)) {
+                throw new InvalidSettingException("worker-script", "names no file: " + script);
+            }
+        });
+        int workers = (int) number(params, "workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        long maxRequests = number(params, "max-requests", mode == Mode.OCTANE ? 500 : 0, 0, Long.MAX_VALUE);
+        long maxMemory = Optional.ofNullable(params.get("max-memory")).map(v -> parse("max-memory", v, Settings::bytes)).orElse(0L);
+        Duration requestTimeout = seconds(params, "request-timeout", 30);
+        Duration queueTimeout = seconds(params, "queue-timeout", 30);
+        Duration drainTimeout = seconds(params, "drain-timeout", 30);
+        Optional<Path> iniFile = path(params, "ini-file", appRoot);
+        iniFile.ifPresent(f -> {
+            if (!Files.isRegularFile(f)) {
+                throw new InvalidSettingException("ini-file", "names no file: " + f);
+            }
+        });
+        Map<String, String> ini = new LinkedHashMap<>();
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (String name : params.names()) {
+            if (name.startsWith("php.") && name.length() > 4) {
+                ini.put(name.substring(4), params.get(name));
+            } else if (name.startsWith("env.") && name.length() > 4) {
+                environment.put(name.substring(4), params.get(name));
+            }
+        }
+        String passEnv = params.get("pass-env");
+        if (passEnv != null) {
+            for (String name : passEnv.split("[,\\s]+")) {
+                String value = name.isEmpty() ? null : jvmEnvironment.apply(name);
+                if (value != null) {
+                    environment.putIfAbsent(name, value);
+                }
+            }
+        }
+        environment.forEach((k, v) -> {
+            if (k.indexOf('=') >= 0 || k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
+                throw new InvalidSettingException("env." + k, "is not a valid environment variable");
+            }
+        });
+        Optional<String> statusPath = Optional.ofNullable(params.get("status-path")).filter(s -> !s.isBlank()).map(String::trim);
+        statusPath.ifPresent(p -> {
+            if (!p.startsWith("/")) {
+                throw new InvalidSettingException("status-path", "must start with '/' (was '" + p + "')");
+            }
+        });
+        return new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests, maxMemory,
+                requestTimeout, queueTimeout, drainTimeout, iniFile, Collections.unmodifiableMap(ini),
+                Collections.unmodifiableMap(environment), statusPath);
+    }
+
+    private static <T> T parse(String name, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(name, e.getMessage());
+        }
+    }
+
+    private static Optional<Path> path(Parameters params, String name, Path base) {
+        String value = params.get(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(base.resolve(value.trim()).toAbsolutePath().normalize());
+    }
+
+    private static void requireDirectory(String name, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidSettingException(name, "names no directory: " + dir);
+        }
+    }
+
+    private static long number(Parameters params, String name, long defaultValue, long min, long max) {
+        String value = params.get(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n < min || n > max) {
+                throw new InvalidSettingException(name, "must be between " + min + " and " + max + " (was " + n + ")");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(name, "must be a whole number (was '" + value + "')");
+        }
+    }
+
+    private static Duration seconds(Parameters params, String name, long defaultSeconds) {
+        return Duration.ofSeconds(number(params, name, defaultSeconds, 1, 86_400));
+    }
+
+    /** "512M", "2G", "1048576" (bytes); "0" turns the limit off. */
+    static long bytes(String value) {
+        String v = value.trim().toUpperCase(Locale.ROOT);
+        long multiplier = 1;
+        if (v.endsWith("K") || v.endsWith("M") || v.endsWith("G")) {
+            multiplier = switch (v.charAt(v.length() - 1)) {
+                case 'K' -> 1024L;
+                case 'M' -> 1024L * 1024;
+                default -> 1024L * 1024 * 1024;
+            };
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n * multiplier;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a size such as 256M or 1G (was '" + value + "')");
+        }
+    }
+
+    public Settings withWorkerScript(Path script) {
+        return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
+                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, iniFile, ini, environment, statusPath);
+    }
+
+    /** php.ini settings that only exist process-wide; the first webapp to start PHP decides them. */
+    public Map<String, String> processIni() {
+        Map<String, String> result = new LinkedHashMap<>();
+        ini.forEach((k, v) -> {
+            if (isProcessWide(k)) {
+                result.put(k, v);
+            }
+        });
+        return result;
+    }
+
+    /** php.ini settings applied to every request of this app's PHP threads. */
+    public Map<String, String> threadIni() {
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put("max_execution_time", Long.toString(requestTimeout.toSeconds()));
+        ini.forEach((k, v) -> {
+            if (!isProcessWide(k)) {
+                result.put(k, v);
+            }
+        });
+        return result;
+    }
+
+    private static boolean isProcessWide(String name) {
+        return name.startsWith("opcache.") || name.equals("extension") || name.equals("zend_extension")
+                || name.equals("extension_dir");
+    }
+
+    public Path frontControllerFile() {
+        return documentRoot.resolve(frontController);
+    }
+}

@@ -1,0 +1,382 @@
+package io.ephpm.servlet;
+
+import io.ephpm.php.Outcome;
+import io.ephpm.php.PhpExchange;
+import io.ephpm.php.PhpRequest;
+import io.ephpm.php.PhpRuntime;
+import io.ephpm.php.PhpThread;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The PHP threads of one app and the FIFO queue in front of them.
+ *
+ * <p>Threads are rotated after {@code max-requests} or past {@code max-memory}, replaced when their
+ * worker script dies, and restarted with exponential back-off when they fail to boot. Stopping
+ * drains: no new admissions, queued and in-flight requests finish within the grace period, then
+ * the threads end. The process-wide PHP runtime is never stopped.
+ */
+final class WorkerPool implements WorkerPoolMXBean {
+    private static final Logger LOG = Logger.getLogger(WorkerPool.class.getName());
+    private static final long MAX_BOOT_BACKOFF_MILLIS = 30_000;
+
+    private final Settings settings;
+    private final PhpRuntime runtime;
+    private final String name;
+    private final PhpThread.LogSink logSink;
+    private final LinkedBlockingDeque<PendingRequest> queue = new LinkedBlockingDeque<>();
+    private final Map<PhpThread, Slot> live = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
+    private final AtomicInteger generation = new AtomicInteger();
+    private final AtomicInteger consecutiveBootFailures = new AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong rotations = new AtomicLong();
+    private final AtomicLong crashes = new AtomicLong();
+    private final AtomicLong bootFailures = new AtomicLong();
+    private final AtomicLong queueTimeouts = new AtomicLong();
+    private final AtomicLong replays = new AtomicLong();
+    private final AtomicLong totalRequestNanos = new AtomicLong();
+    private final AtomicLong maxRequestNanos = new AtomicLong();
+    private volatile boolean admitting;
+    private volatile boolean stopping;
+    private volatile boolean bootFailing;
+    private volatile String lastBootError = "";
+
+    /** One PHP thread's place in the pool. */
+    private static final class Slot {
+        final int id;
+        volatile PhpThread thread;
+        volatile boolean booted;
+        volatile boolean retiring;
+
+        Slot(int id) {
+            this.id = id;
+        }
+    }
+
+    WorkerPool(Settings settings, PhpRuntime runtime, String name, PhpThread.LogSink logSink) {
+        this.settings = settings;
+        this.runtime = runtime;
+        this.name = name;
+        this.logSink = logSink;
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name + "-timers");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        admitting = true;
+        for (int i = 0; i < settings.workers(); i++) {
+            spawn(i);
+        }
+    }
+
+    /** Queues a request; false when the pool does not admit it (stopping, or workers fail to boot). */
+    boolean submit(PendingRequest pending) {
+        if (!admitting || bootFailing) {
+            return false;
+        }
+        queue.offerLast(pending);
+        pending.queueTimer(timers.schedule(() -> expire(pending), settings.queueTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        return true;
+    }
+
+    private void expire(PendingRequest pending) {
+        if (pending.expire()) {
+            queue.remove(pending);
+            queueTimeouts.incrementAndGet();
+            OctaneServlet.sendUnavailable(pending, "No PHP worker became free within " + settings.queueTimeout().toSeconds() + " s");
+        }
+    }
+
+    private void spawn(int id) {
+        if (stopping) {
+            return;
+        }
+        Slot slot = new Slot(id);
+        PhpThread.Builder builder = settings.mode() == Mode.CLASSIC
+                ? PhpThread.classic(runtime, () -> take(slot))
+                : PhpThread.worker(runtime, settings.workerScript().orElseThrow(), () -> take(slot)).bootRequest(bootRequest(id));
+        PhpThread thread = builder.workerId(id)
+                .name(name + "-php-" + id + "." + generation.incrementAndGet())
+                .ini(settings.threadIni())
+                .environment(settings.environment())
+                .listener(this::ended)
+                .logSink(logSink)
+                .build();
+        slot.thread = thread;
+        live.put(thread, slot);
+        thread.start();
+    }
+
+    private PhpRequest bootRequest(int id) {
+        return PhpRequest.builder()
+                .variable("APP_BASE_PATH", settings.appRoot().toString())
+                .variable("DOCUMENT_ROOT", settings.documentRoot().toString())
+                .variable("SCRIPT_FILENAME", settings.workerScript().orElseThrow().toString())
+                .variable("EPHPM_MODE", settings.mode().lowerCase())
+                .variable("EPHPM_WORKER_ID", Integer.toString(id))
+                .variable("EPHPM_MAX_REQUESTS", Long.toString(settings.maxRequests()))
+                .build();
+    }
+
+    /** The exchange source of one PHP thread: blocks for the next request, or null to end the thread. */
+    private PhpExchange take(Slot slot) throws InterruptedException {
+        if (!slot.booted) {
+            booted(slot);
+        }
+        PhpThread thread = slot.thread;
+        if (dueForRotation(thread)) {
+            slot.retiring = true;
+            return null;
+        }
+        while (true) {
+            PendingRequest pending = queue.pollFirst(200, TimeUnit.MILLISECONDS);
+            if (pending == null) {
+                if (stopping) {
+                    return null;
+                }
+                continue;
+            }
+            if (pending.claim()) {
+                busy.incrementAndGet();
+                return new PhpExchange(pending.php, new ServletPhpResponse(pending.response, (o, e) -> completed(pending, o, e)));
+            }
+        }
+    }
+
+    private boolean dueForRotation(PhpThread thread) {
+        return (settings.maxRequests() > 0 && thread.requestsServed() >= settings.maxRequests())
+                || (settings.maxMemoryBytes() > 0 && thread.memoryUsage() > settings.maxMemoryBytes());
+    }
+
+    private void booted(Slot slot) {
+        slot.booted = true;
+        if (settings.mode() != Mode.CLASSIC && (bootFailing || consecutiveBootFailures.get() > 0)) {
+            LOG.info(name + ": PHP worker " + slot.id + " booted; serving again");
+        }
+        consecutiveBootFailures.set(0);
+        bootFailing = false;
+    }
+
+    private void completed(PendingRequest pending, Outcome outcome, String error) {
+        busy.decrementAndGet();
+        long nanos = System.nanoTime() - pending.takenNanos;
+        requests.incrementAndGet();
+        totalRequestNanos.addAndGet(nanos);
+        maxRequestNanos.accumulateAndGet(nanos, Math::max);
+        HttpServletResponse response = pending.response;
+        boolean workerDied = settings.mode() != Mode.CLASSIC && outcome != Outcome.OK;
+        try {
+            if (workerDied && outcome != Outcome.TIMEOUT && pending.isSafeMethod() && !pending.replayed
+                    && !response.isCommitted() && admitting) {
+                response.reset();
+                pending.replayed = true;
+                pending.requeue();
+                replays.incrementAndGet();
+                queue.offerFirst(pending);
+                return;
+            }
+            if (!response.isCommitted()) {
+                if (outcome == Outcome.TIMEOUT) {
+                    response.setStatus(HttpServletResponse.SC_GATEWAY_TIMEOUT);
+                } else if ((outcome.isFailure() || workerDied) && response.getStatus() < 500) {
+                    response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, name + ": finishing a response failed", e);
+        }
+        pending.finish();
+        try {
+            pending.async.complete();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, name + ": async context already completed", e);
+        }
+    }
+
+    private void ended(PhpThread thread, Outcome outcome, String error) {
+        Slot slot = live.remove(thread);
+        if (slot == null || stopping) {
+            return;
+        }
+        if (slot.retiring) {
+            rotations.incrementAndGet();
+            spawn(slot.id);
+        } else if (settings.mode() != Mode.CLASSIC && !slot.booted) {
+            bootFailed(slot, outcome, error);
+        } else {
+            crashes.incrementAndGet();
+            LOG.warning(name + ": PHP worker " + slot.id + " ended (" + outcome + ")" + (error.isEmpty() ? "" : ": " + error)
+                    + "; starting a fresh one");
+            spawn(slot.id);
+        }
+    }
+
+    private void bootFailed(Slot slot, Outcome outcome, String error) {
+        bootFailures.incrementAndGet();
+        int failures = consecutiveBootFailures.incrementAndGet();
+        long delay = Math.min(MAX_BOOT_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 15));
+        lastBootError = error.isEmpty() ? outcome.toString() : error;
+        LOG.severe(name + ": PHP worker " + slot.id + " failed to boot " + settings.workerScript().orElseThrow() + " ("
+                + outcome + "): " + lastBootError + "; retrying in " + delay + " ms");
+        if (live.values().stream().noneMatch(s -> s.booted)) {
+            bootFailing = true;
+            PendingRequest queued;
+            while ((queued = queue.pollFirst()) != null) {
+                if (queued.expire()) {
+                    OctaneServlet.sendUnavailable(queued, "The PHP app failed to boot: " + lastBootError);
+                }
+            }
+        }
+        try {
+            timers.schedule(() -> spawn(slot.id), delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the pool is stopping
+        }
+    }
+
+    boolean isBootFailing() {
+        return bootFailing;
+    }
+
+    String lastBootError() {
+        return lastBootError;
+    }
+
+    /** Stops admission, lets queued and in-flight requests finish within the grace period, then ends the threads. */
+    void stop(Duration grace) {
+        admitting = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!queue.isEmpty() && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        stopping = true;
+        for (Slot slot : List.copyOf(live.values())) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                slot.thread.join(Math.max(1, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (slot.thread.isAlive()) {
+                LOG.warning(name + ": PHP thread " + slot.thread.getName() + " still runs after the "
+                        + grace.toSeconds() + " s drain period; it is left to finish on its own");
+            }
+        }
+        PendingRequest queued;
+        while ((queued = queue.pollFirst()) != null) {
+            if (queued.expire()) {
+                OctaneServlet.sendUnavailable(queued, "The app is shutting down");
+            }
+        }
+        timers.shutdownNow();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    Map<String, Object> snapshot() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("mode", getMode());
+        s.put("workers", Map.of("total", getWorkersTotal(), "busy", getWorkersBusy(), "idle", getWorkersIdle()));
+        s.put("queueDepth", getQueueDepth());
+        s.put("requests", getRequests());
+        s.put("rotations", getRotations());
+        s.put("crashes", getCrashes());
+        s.put("bootFailures", getBootFailures());
+        s.put("queueTimeouts", getQueueTimeouts());
+        s.put("replays", getReplays());
+        s.put("averageRequestMillis", getAverageRequestMillis());
+        s.put("maxRequestMillis", getMaxRequestMillis());
+        s.put("bootFailing", bootFailing);
+        return s;
+    }
+
+    @Override
+    public String getMode() {
+        return settings.mode().lowerCase();
+    }
+
+    @Override
+    public int getWorkersTotal() {
+        return live.size();
+    }
+
+    @Override
+    public int getWorkersBusy() {
+        return Math.max(0, busy.get());
+    }
+
+    @Override
+    public int getWorkersIdle() {
+        return Math.max(0, getWorkersTotal() - getWorkersBusy());
+    }
+
+    @Override
+    public int getQueueDepth() {
+        return queue.size();
+    }
+
+    @Override
+    public long getRequests() {
+        return requests.get();
+    }
+
+    @Override
+    public long getRotations() {
+        return rotations.get();
+    }
+
+    @Override
+    public long getCrashes() {
+        return crashes.get();
+    }
+
+    @Override
+    public long getBootFailures() {
+        return bootFailures.get();
+    }
+
+    @Override
+    public long getQueueTimeouts() {
+        return queueTimeouts.get();
+    }
+
+    @Override
+    public long getReplays() {
+        return replays.get();
+    }
+
+    @Override
+    public double getAverageRequestMillis() {
+        long n = requests.get();
+        return n == 0 ? 0 : totalRequestNanos.get() / 1e6 / n;
+    }
+
+    @Override
+    public long getMaxRequestMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(maxRequestNanos.get());
+    }
+}

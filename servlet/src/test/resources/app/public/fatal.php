@@ -1,0 +1,3 @@
+<?php
+eval('function declared_twice() {}');
+eval('function declared_twice() {}');

@@ -1,0 +1,2 @@
+<?php
+echo 'sub index ', $_SERVER['SCRIPT_NAME'];

@@ -1,0 +1,64 @@
+<?php
+// Worker script of the test app: boots once, then serves requests until told to stop.
+$bootId = bin2hex(random_bytes(6));
+$base = $_SERVER['APP_BASE_PATH'];
+if (is_file("$base/boot-fails")) {
+    throw new RuntimeException('boot failed on purpose: ' . trim(file_get_contents("$base/boot-fails")));
+}
+$retained = [];
+$served = 0;
+while ($request = \Ephpm\Worker\take_request()) {
+    $served++;
+    switch ($_GET['do'] ?? '') {
+        case 'fatal':
+            eval('function declared_twice() {}');
+            eval('function declared_twice() {}');
+            break;
+        case 'crash-once':
+            // crashes the first time it sees this token, so a replay on a fresh worker succeeds
+            $marker = sys_get_temp_dir() . '/ephpm-crash-' . preg_replace('/\W/', '', $_GET['token']);
+            if (!is_file($marker)) {
+                touch($marker);
+                throw new RuntimeException('crash once');
+            }
+            echo "survived replay $bootId";
+            break;
+        case 'exit':
+            echo 'partial';
+            exit(1);
+        case 'loop':
+            while (true) {
+            }
+        case 'sleep':
+            usleep((int)$_GET['ms'] * 1000);
+            echo "slept $bootId";
+            break;
+        case 'retain':
+            $retained[] = str_repeat('r', 1024 * 1024);
+            echo "retained " . count($retained) . " MB in $bootId";
+            break;
+        case 'stream':
+            $piece = str_repeat('w', 65536);
+            for ($i = 0; $i < (int)$_GET['mb'] * 16; $i++) {
+                echo $piece;
+                ob_flush();
+                flush();
+                if (connection_aborted()) {
+                    break;
+                }
+            }
+            break;
+        default:
+            header('Content-Type: application/json');
+            echo json_encode([
+                'boot' => $bootId,
+                'served' => $served,
+                'nonce' => $_GET['nonce'] ?? null,
+                'header_nonce' => $_SERVER['HTTP_X_NONCE'] ?? null,
+                'post' => $_POST,
+                'request' => $request,
+                'script_name' => $_SERVER['SCRIPT_NAME'],
+                'request_uri' => $_SERVER['REQUEST_URI'],
+            ]);
+    }
+}
