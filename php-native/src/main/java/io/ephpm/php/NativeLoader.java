@@ -23,18 +23,28 @@ import java.util.Map;
 final class NativeLoader {
     private static final int RTLD_NOW = 0x2;
     private static final int RTLD_GLOBAL = 0x100;
+    /** A webapp's classloader may go away; the one PHP runtime of the process must stay loaded. */
+    private static final int RTLD_NODELETE = 0x1000;
     static final String SHIM_OVERRIDE_PROPERTY = "ephpm.native.library";
+
+    // JNA holds loaded libraries weakly and dlclose()s them when collected: PHP must never be unloaded.
+    private static NativeLibrary libphp;
+    private static NativeLibrary libephpm;
 
     private NativeLoader() {
     }
 
-    static void load(PhpHome home) {
-        NativeLibrary.getInstance(home.library().toString(),
-                Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
+    static synchronized void load(PhpHome home) {
+        if (libephpm != null) {
+            return;
+        }
+        libphp = NativeLibrary.getInstance(home.library().toString(),
+                Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE));
         Path shim = shimPath();
         NativeLibrary ephpm = NativeLibrary.getInstance(shim.toString(),
-                Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL, Library.OPTION_STRING_ENCODING, "UTF-8"));
+                Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE, Library.OPTION_STRING_ENCODING, "UTF-8"));
         EphpmLibrary.register(ephpm);
+        libephpm = ephpm;
     }
 
     private static Path shimPath() {

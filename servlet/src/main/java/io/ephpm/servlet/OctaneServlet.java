@@ -232,7 +232,9 @@ public class OctaneServlet extends HttpServlet {
     @Override
     public void destroy() {
         if (pool != null) {
+            getServletContext().log("ePHPm: draining " + settings.appRoot() + " (up to " + settings.drainTimeout().toSeconds() + " s)");
             pool.stop(settings.drainTimeout());
+            getServletContext().log("ePHPm: stopped the PHP workers of " + settings.appRoot());
         }
         if (mbeanName != null) {
             try {

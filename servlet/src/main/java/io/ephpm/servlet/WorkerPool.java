@@ -287,6 +287,11 @@ final class WorkerPool implements WorkerPoolMXBean {
             }
         }
         timers.shutdownNow();
+        try {
+            timers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(long millis) {

@@ -51,6 +51,8 @@ abstract class Server implements AutoCloseable {
 
     static final class Jetty extends Server {
         private org.eclipse.jetty.server.Server server;
+        private final org.eclipse.jetty.server.handler.ContextHandlerCollection contexts =
+                new org.eclipse.jetty.server.handler.ContextHandlerCollection();
         private ServletContextHandler context;
         private ServletHolder holder;
 
@@ -65,7 +67,8 @@ abstract class Server implements AutoCloseable {
             connector.setPort(0);
             connector.setHost("127.0.0.1");
             server.addConnector(connector);
-            server.setHandler(newContext());
+            contexts.addHandler(newContext());
+            server.setHandler(contexts);
             server.start();
         }
 
@@ -91,9 +94,12 @@ abstract class Server implements AutoCloseable {
 
         @Override
         void redeploy() throws Exception {
-            context.stop();
-            server.setHandler(newContext());
-            context.start();
+            ServletContextHandler old = context;
+            old.stop();
+            contexts.removeHandler(old);
+            ServletContextHandler fresh = newContext();
+            contexts.addHandler(fresh);
+            fresh.start();
         }
 
         @Override
@@ -107,6 +113,7 @@ abstract class Server implements AutoCloseable {
 
         @Override
         public void close() throws Exception {
+            context.stop(); // a context added to a running server is not stopped with it
             server.stop();
         }
     }

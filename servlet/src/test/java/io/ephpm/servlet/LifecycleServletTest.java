@@ -1,0 +1,105 @@
+package io.ephpm.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Boot failures, drain on undeploy, and redeploys in the same JVM. */
+class LifecycleServletTest {
+
+    private static Map<String, String> workerParams(TestApp app, String workers) {
+        return Map.of("mode", "worker", "app-root", app.root.toString(), "worker-script", "worker.php", "workers", workers);
+    }
+
+    private static long phpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains("-php-")).count();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void aWorkerThatFailsToBootAnswers503AndRecoversWithBackoff(Server.Kind kind) throws Exception {
+        TestApp app = TestApp.copy();
+        Files.writeString(app.root.resolve("boot-fails"), "database unreachable");
+        StringBuilder log = new StringBuilder();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                synchronized (log) {
+                    log.append(r.getMessage()).append('\n');
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger poolLog = Logger.getLogger(WorkerPool.class.getName());
+        poolLog.addHandler(capture);
+        try (Server server = Server.start(kind, "", app.documentRoot, workerParams(app, "2"))) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = Http.get(server.url("/?nonce=1"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(503, r.statusCode());
+            assertTrue(r.headers().firstValue("Retry-After").isPresent());
+            assertTrue(millis < 5000, "a request to a failing app waited " + millis + " ms");
+            assertTrue(r.body().contains("boot failed on purpose: database unreachable"), r.body());
+            synchronized (log) {
+                assertTrue(log.toString().contains("failed to boot") && log.toString().contains("database unreachable")
+                        && log.toString().contains("retrying in"), log.toString());
+            }
+
+            Files.delete(app.root.resolve("boot-fails"));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            int status = 0;
+            while (System.nanoTime() < deadline && (status = Http.get(server.url("/?nonce=2")).statusCode()) != 200) {
+                Thread.sleep(200);
+            }
+            assertEquals(200, status, "the pool recovered once the boot error was fixed");
+            assertTrue(((Number) server.servlet().status().get("bootFailures")).longValue() >= 2);
+        } finally {
+            poolLog.removeHandler(capture);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void undeployDrainsInFlightRequestsAndTwentyRedeploysLeakNoThreads(Server.Kind kind) throws Exception {
+        TestApp app = TestApp.copy();
+        long baseline = phpThreads();
+        try (Server server = Server.start(kind, "/app", app.documentRoot, workerParams(app, "2"))) {
+            CompletableFuture<HttpResponse<String>> inFlight = Http.CLIENT.sendAsync(
+                    Http.request(server.url("/?do=sleep&ms=800")).build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(200);
+            server.redeploy();
+            HttpResponse<String> drained = inFlight.get();
+            assertEquals(200, drained.statusCode(), "an in-flight request finishes during undeploy");
+            assertTrue(drained.body().startsWith("slept"));
+
+            for (int i = 0; i < 20; i++) {
+                server.redeploy();
+                assertEquals(200, Http.get(server.url("/?nonce=" + i)).statusCode());
+            }
+            assertEquals(baseline + 2, phpThreads(), "exactly the current webapp's 2 PHP threads remain");
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (phpThreads() > baseline && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(baseline, phpThreads(), () -> "stopping the server ends its PHP threads: " + Thread.getAllStackTraces().entrySet()
+                .stream().filter(e -> e.getKey().getName().contains("-php-"))
+                .map(e -> e.getKey().getName() + " " + java.util.Arrays.toString(e.getValue())).toList());
+    }
+}

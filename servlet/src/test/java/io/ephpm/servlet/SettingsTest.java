@@ -1,0 +1,83 @@
+package io.ephpm.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+    @TempDir
+    Path webapp;
+
+    private Settings read(Map<String, String> values) {
+        Map<String, String> params = new LinkedHashMap<>(values);
+        return Settings.read(new Settings.Parameters() {
+            @Override
+            public String get(String name) {
+                return params.get(name);
+            }
+
+            @Override
+            public Iterable<String> names() {
+                return params.keySet();
+            }
+        }, webapp, name -> name.equals("DB_PASSWORD") ? "s3cret" : null);
+    }
+
+    @Test
+    void defaultsAreSensible() throws Exception {
+        Files.createDirectories(webapp.resolve("public"));
+        Settings s = read(Map.of());
+        assertEquals(Mode.CLASSIC, s.mode());
+        assertEquals(webapp, s.appRoot());
+        assertEquals(webapp.resolve("public"), s.documentRoot());
+        assertEquals(Runtime.getRuntime().availableProcessors(), s.workers());
+        assertEquals(0, s.maxRequests());
+        assertEquals(Duration.ofSeconds(30), s.requestTimeout());
+        assertEquals(Duration.ofSeconds(30), s.queueTimeout());
+        assertEquals(Optional.empty(), s.statusPath());
+        assertEquals("30", s.threadIni().get("max_execution_time"));
+    }
+
+    @Test
+    void iniAndEnvironmentParameters() {
+        Settings s = read(Map.of("php.memory_limit", "256M", "php.opcache.memory_consumption", "256",
+                "env.APP_ENV", "production", "pass-env", "DB_PASSWORD, NOT_SET", "max-memory", "512M"));
+        assertEquals(Map.of("max_execution_time", "30", "memory_limit", "256M"), s.threadIni());
+        assertEquals(Map.of("opcache.memory_consumption", "256"), s.processIni());
+        assertEquals(Map.of("APP_ENV", "production", "DB_PASSWORD", "s3cret"), s.environment());
+        assertEquals(512L * 1024 * 1024, s.maxMemoryBytes());
+    }
+
+    @Test
+    void octaneModeRotatesAfter500RequestsByDefault() {
+        assertEquals(500, read(Map.of("mode", "octane")).maxRequests());
+    }
+
+    @Test
+    void badValuesNameTheParameter() throws Exception {
+        assertMessage(Map.of("mode", "turbo"), "'mode' must be one of octane, worker, classic");
+        assertMessage(Map.of("workers", "0"), "'workers' must be between 1 and 1024");
+        assertMessage(Map.of("workers", "many"), "'workers' must be a whole number");
+        assertMessage(Map.of("max-memory", "lots"), "'max-memory' must be a size such as 256M");
+        assertMessage(Map.of("mode", "worker"), "'worker-script' is required in worker mode");
+        assertMessage(Map.of("mode", "worker", "worker-script", "missing.php"), "'worker-script' names no file");
+        assertMessage(Map.of("document-root", "nowhere"), "'document-root' names no directory");
+        assertMessage(Map.of("request-timeout", "-5"), "'request-timeout' must be between 1 and 86400");
+        assertMessage(Map.of("status-path", "status"), "'status-path' must start with '/'");
+        assertMessage(Map.of("front-controller", "../index.php"), "'front-controller' must be a file name");
+    }
+
+    private void assertMessage(Map<String, String> params, String expected) {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read(params));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
