@@ -15,7 +15,8 @@ import java.util.function.Function;
  *
  * <p>Each setting is read from the servlet's init-param of that name, then from the context-param
  * (or Tomcat {@code <Parameter>}) of that name prefixed with {@code ephpm.}. Relative paths are
- * resolved against the webapp's root directory.
+ * resolved against the webapp's root directory, except the worker script's, which is resolved
+ * against the app root.
  */
 public record Settings(
         Mode mode,
@@ -47,9 +48,9 @@ public record Settings(
         Mode mode = Optional.ofNullable(params.get("mode")).map(v -> parse("mode", v, Mode::parse)).orElse(Mode.CLASSIC);
         Path appRoot = path(params, "app-root", webappRoot).orElse(webappRoot);
         requireDirectory("app-root", appRoot);
-        Path documentRoot = path(params, "document-root", appRoot).orElseGet(() -> {
+        Path documentRoot = path(params, "document-root", webappRoot).orElseGet(() -> {
             Path publicDir = appRoot.resolve("public");
-            return Files.isDirectory(publicDir) ? publicDir : appRoot;
+            return Files.isDirectory(publicDir) ? publicDir : webappRoot;
         });
         requireDirectory("document-root", documentRoot);
         String frontController = Optional.ofNullable(params.get("front-controller")).orElse("index.php");
@@ -74,7 +75,7 @@ public record Settings(
         Duration requestTimeout = seconds(params, "request-timeout", 30);
         Duration queueTimeout = seconds(params, "queue-timeout", 30);
         Duration drainTimeout = seconds(params, "drain-timeout", 30);
-        Optional<Path> iniFile = path(params, "ini-file", appRoot);
+        Optional<Path> iniFile = path(params, "ini-file", webappRoot);
         iniFile.ifPresent(f -> {
             if (!Files.isRegularFile(f)) {
                 throw new InvalidSettingException("ini-file", "names no file: " + f);
