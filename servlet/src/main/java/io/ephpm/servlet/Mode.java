@@ -9,13 +9,15 @@ public enum Mode {
     /** A worker script boots once per thread and loops over take_request(). */
     WORKER,
     /** Laravel boots once per thread and serves requests through Laravel Octane's Worker. */
-    OCTANE;
+    OCTANE,
+    /** Octane when laravel/octane and the ephpm driver are installed for the app, classic otherwise. */
+    AUTO;
 
     static Mode parse(String value) {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("must be one of octane, worker, classic (was '" + value + "')");
+            throw new IllegalArgumentException("must be one of octane, worker, classic, auto (was '" + value + "')");
         }
     }
 

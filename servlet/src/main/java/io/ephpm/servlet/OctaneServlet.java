@@ -50,7 +50,7 @@ public class OctaneServlet extends HttpServlet {
         ServletContext context = getServletContext();
         Path webappRoot = WebappRoot.resolve(context);
         try {
-            settings = Settings.read(parameters(), webappRoot, System::getenv);
+            settings = Settings.read(parameters(), webappRoot, System::getenv, OctaneWorkerScript::installed);
             if (settings.mode() == Mode.OCTANE && settings.workerScript().isEmpty()) {
                 settings = OctaneWorkerScript.withDefault(settings, context);
             }

@@ -27,6 +27,16 @@ final class OctaneWorkerScript {
     private OctaneWorkerScript() {
     }
 
+    /** laravel/octane (the app's Composer copy, or a checkout named by EPHPM_OCTANE_PATH) and this driver are both there. */
+    static boolean installed(Path appRoot, java.util.Map<String, String> environment) {
+        boolean driver = Files.isRegularFile(appRoot.resolve(COMPOSER_PATH))
+                || OctaneWorkerScript.class.getClassLoader().getResource(RESOURCE_PREFIX + "bin/ephpm-worker.php") != null;
+        String checkout = environment.get(Settings.OCTANE_PATH_VARIABLE);
+        boolean octane = Files.isRegularFile(appRoot.resolve("vendor/laravel/octane/src/Worker.php"))
+                || (checkout != null && Files.isRegularFile(Path.of(checkout, "src", "Worker.php")));
+        return driver && octane;
+    }
+
     static Settings withDefault(Settings settings, ServletContext context) {
         Path composer = settings.appRoot().resolve(COMPOSER_PATH);
         if (Files.isRegularFile(composer)) {

@@ -44,10 +44,27 @@ public record Settings(
         Iterable<String> names();
     }
 
+    /** Tells whether Laravel Octane can run an app: (app root, PHP environment) -> installed. */
+    public interface OctaneDetector {
+        boolean installed(Path appRoot, Map<String, String> environment);
+    }
+
+    public static final String OCTANE_PATH_VARIABLE = "EPHPM_OCTANE_PATH";
+
     public static Settings read(Parameters params, Path webappRoot, Function<String, String> jvmEnvironment) {
-        Mode mode = Optional.ofNullable(params.get("mode")).map(v -> parse("mode", v, Mode::parse)).orElse(Mode.CLASSIC);
+        return read(params, webappRoot, jvmEnvironment, (app, env) -> false);
+    }
+
+    public static Settings read(Parameters params, Path webappRoot, Function<String, String> jvmEnvironment,
+                                OctaneDetector octane) {
+        Mode requested = Optional.ofNullable(params.get("mode")).map(v -> parse("mode", v, Mode::parse)).orElse(Mode.CLASSIC);
         Path appRoot = path(params, "app-root", webappRoot).orElse(webappRoot);
         requireDirectory("app-root", appRoot);
+        Map<String, String> environment = new LinkedHashMap<>();
+        String octanePath = jvmEnvironment.apply(OCTANE_PATH_VARIABLE);
+        if (octanePath != null) {
+            environment.put(OCTANE_PATH_VARIABLE, octanePath);
+        }
         Path documentRoot = path(params, "document-root", webappRoot).orElseGet(() -> {
             Path publicDir = appRoot.resolve("public");
             return Files.isDirectory(publicDir) ? publicDir : webappRoot;
@@ -58,7 +75,7 @@ public record Settings(
             throw new InvalidSettingException("front-controller", "must be a file name inside the document root (was '" + frontController + "')");
         }
         Optional<Path> workerScript = path(params, "worker-script", appRoot);
-        if (mode == Mode.WORKER) {
+        if (requested == Mode.WORKER) {
             Path script = workerScript.orElseThrow(() -> new InvalidSettingException("worker-script", "is required in worker mode"));
             if (!Files.isRegularFile(script)) {
                 throw new InvalidSettingException("worker-script", "names no file: " + script);
@@ -70,7 +87,7 @@ public record Settings(
             }
         });
         int workers = (int) number(params, "workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
-        long maxRequests = number(params, "max-requests", mode == Mode.OCTANE ? 500 : 0, 0, Long.MAX_VALUE);
+        long maxRequests = number(params, "max-requests", 0, 0, Long.MAX_VALUE);
         long maxMemory = Optional.ofNullable(params.get("max-memory")).map(v -> parse("max-memory", v, Settings::bytes)).orElse(0L);
         Duration requestTimeout = seconds(params, "request-timeout", 30);
         Duration queueTimeout = seconds(params, "queue-timeout", 30);
@@ -82,7 +99,6 @@ public record Settings(
             }
         });
         Map<String, String> ini = new LinkedHashMap<>();
-        Map<String, String> environment = new LinkedHashMap<>();
         for (String name : params.names()) {
             if (name.startsWith("php.") && name.length() > 4) {
                 ini.put(name.substring(4), params.get(name));
@@ -100,10 +116,14 @@ public record Settings(
             }
         }
         environment.forEach((k, v) -> {
-            if (k.indexOf('=') >= 0 || k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
+            if (k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
                 throw new InvalidSettingException("env." + k, "is not a valid environment variable");
             }
         });
+        Mode mode = requested != Mode.AUTO ? requested : octane.installed(appRoot, environment) ? Mode.OCTANE : Mode.CLASSIC;
+        if (mode == Mode.OCTANE && params.get("max-requests") == null) {
+            maxRequests = 500;
+        }
         Optional<String> statusPath = Optional.ofNullable(params.get("status-path")).filter(s -> !s.isBlank()).map(String::trim);
         statusPath.ifPresent(p -> {
             if (!p.startsWith("/")) {

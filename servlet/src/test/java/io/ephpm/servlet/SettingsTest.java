@@ -60,11 +60,36 @@ class SettingsTest {
     @Test
     void octaneModeRotatesAfter500RequestsByDefault() {
         assertEquals(500, read(Map.of("mode", "octane")).maxRequests());
+        assertEquals(9, read(Map.of("mode", "octane", "max-requests", "9")).maxRequests());
+    }
+
+    @Test
+    void autoModePicksOctaneOnlyWhenItIsInstalled() {
+        Settings.Parameters params = parameters(Map.of("mode", "auto"));
+        assertEquals(Mode.CLASSIC, Settings.read(params, webapp, n -> null, (app, env) -> false).mode());
+        Settings octane = Settings.read(params, webapp, n -> n.equals("EPHPM_OCTANE_PATH") ? "/opt/octane" : null,
+                (app, env) -> "/opt/octane".equals(env.get("EPHPM_OCTANE_PATH")));
+        assertEquals(Mode.OCTANE, octane.mode());
+        assertEquals(500, octane.maxRequests());
+    }
+
+    private static Settings.Parameters parameters(Map<String, String> params) {
+        return new Settings.Parameters() {
+            @Override
+            public String get(String name) {
+                return params.get(name);
+            }
+
+            @Override
+            public Iterable<String> names() {
+                return params.keySet();
+            }
+        };
     }
 
     @Test
     void badValuesNameTheParameter() throws Exception {
-        assertMessage(Map.of("mode", "turbo"), "'mode' must be one of octane, worker, classic");
+        assertMessage(Map.of("mode", "turbo"), "'mode' must be one of octane, worker, classic, auto");
         assertMessage(Map.of("workers", "0"), "'workers' must be between 1 and 1024");
         assertMessage(Map.of("workers", "many"), "'workers' must be a whole number");
         assertMessage(Map.of("max-memory", "lots"), "'max-memory' must be a size such as 256M");
