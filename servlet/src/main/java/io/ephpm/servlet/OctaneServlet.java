@@ -179,7 +179,7 @@ public class OctaneServlet extends HttpServlet {
 
     private void dispatch(HttpServletRequest request, HttpServletResponse response, Route.Script script) throws IOException {
         if (pool.isBootFailing()) {
-            unavailable(response, "The PHP app failed to boot: " + pool.lastBootError());
+            unavailable(response, "The PHP app failed to boot; the server log names the cause");
             return;
         }
         PhpRequest php;

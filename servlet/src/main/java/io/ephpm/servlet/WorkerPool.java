@@ -240,7 +240,7 @@ final class WorkerPool implements WorkerPoolMXBean {
             PendingRequest queued;
             while ((queued = queue.pollFirst()) != null) {
                 if (queued.expire()) {
-                    OctaneServlet.sendUnavailable(queued, "The PHP app failed to boot: " + lastBootError);
+                    OctaneServlet.sendUnavailable(queued, "The PHP app failed to boot; the server log names the cause");
                 }
             }
         }
