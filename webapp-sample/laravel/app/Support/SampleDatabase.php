@@ -1,0 +1,41 @@
+<?php
+
+namespace App\Support;
+
+use Illuminate\Database\Migrations\Migrator;
+
+/** Creates the SQLite database file and runs the migrations when the file does not exist yet. */
+final class SampleDatabase
+{
+    public function __construct(private string $file, private Migrator $migrator, private string $migrations)
+    {
+    }
+
+    public function ensureMigrated(): void
+    {
+        // Every worker and request passes the lock, so none sees a half-migrated database.
+        $lock = fopen($this->file.'.lock', 'c');
+        flock($lock, LOCK_EX);
+
+        try {
+            if (! is_file($this->file)) {
+                touch($this->file);
+                $this->migrate();
+            }
+        } finally {
+            flock($lock, LOCK_UN);
+            fclose($lock);
+        }
+    }
+
+    private function migrate(): void
+    {
+        $repository = $this->migrator->getRepository();
+
+        if (! $repository->repositoryExists()) {
+            $repository->createRepository();
+        }
+
+        $this->migrator->run([$this->migrations]);
+    }
+}

@@ -1,0 +1,10 @@
+<?php
+
+use App\Http\Controllers\HomeController;
+use App\Http\Controllers\NoteController;
+use App\Http\Controllers\WorkerController;
+use Illuminate\Support\Facades\Route;
+
+Route::get('/hello', [HomeController::class, 'json']);
+Route::get('/notes', [NoteController::class, 'json']);
+Route::get('/worker', [WorkerController::class, 'json']);

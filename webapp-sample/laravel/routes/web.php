@@ -1,0 +1,25 @@
+<?php
+
+use App\Http\Controllers\DownloadController;
+use App\Http\Controllers\EventStreamController;
+use App\Http\Controllers\HomeController;
+use App\Http\Controllers\NoteController;
+use App\Http\Controllers\UploadController;
+use App\Http\Controllers\WorkerController;
+use Illuminate\Support\Facades\Route;
+
+Route::get('/', HomeController::class)->name('home');
+
+Route::get('/notes', [NoteController::class, 'index'])->name('notes.index');
+Route::post('/notes', [NoteController::class, 'store'])->name('notes.store');
+
+Route::get('/upload', [UploadController::class, 'show'])->name('upload.show');
+Route::post('/upload', [UploadController::class, 'store'])->name('upload.store');
+
+Route::view('/events', 'events')->name('events');
+Route::get('/events/stream', EventStreamController::class)->name('events.stream');
+
+Route::view('/download', 'download')->name('download');
+Route::get('/download/sample.bin', DownloadController::class)->name('download.file');
+
+Route::get('/worker', [WorkerController::class, 'show'])->name('worker');
