@@ -57,6 +57,8 @@ typedef struct {
 	int status;
 	int exit_called;
 	int fatal_type;
+	int in_startup;        /* PHP is building the superglobals from the request */
+	int reject_status;     /* the request's input broke a limit: answer with this status, run no script */
 	char last_error[1024];
 	char *out;
 	size_t out_len;
@@ -176,6 +178,7 @@ static void reset_response(void) {
 	ctx->hdr_len = 0;
 	ctx->exit_called = 0;
 	ctx->fatal_type = 0;
+	ctx->reject_status = 0;
 	ctx->last_error[0] = '\0';
 }
 
@@ -273,7 +276,8 @@ static int sapi_ephpm_send_headers(sapi_headers_struct *headers) {
 }
 
 static size_t sapi_ephpm_read_post(char *buffer, size_t count) {
-	if (!ctx || !ctx->active || !ctx->read_body) return 0;
+	/* a refused body is not drained through PHP: the container discards it */
+	if (!ctx || !ctx->active || !ctx->read_body || ctx->reject_status) return 0;
 	size_t total = 0;
 	while (total < count) {
 		size_t want = count - total;
@@ -355,7 +359,22 @@ static sapi_module_struct ephpm_sapi_module = {
 
 #define FATAL_TYPES (E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR | E_PARSE | E_RECOVERABLE_ERROR)
 
+/* Input limits PHP enforces while it parses a request: php-fpm runs the script anyway with the
+ * input cut short; we answer 4xx instead, so neither the app nor the client mistakes it for data. */
+static int rejected_input_status(const char *message) {
+	if (strstr(message, "POST Content-Length of")) return 413;
+	if (strstr(message, "Actual POST length does not match Content-Length")) return 413;
+	if (strstr(message, "Input variables exceeded")) return 400;
+	if (strstr(message, "Input variable nesting level exceeded")) return 400;
+	if (strstr(message, "Multipart body parts limit exceeded")) return 400;
+	if (strstr(message, "Maximum number of allowable file uploads has been exceeded")) return 400;
+	return 0;
+}
+
 static void ephpm_error_cb(int type, zend_string *file, const uint32_t line, zend_string *message) {
+	if (ctx && ctx->in_startup && (type & E_WARNING) && !ctx->reject_status) {
+		ctx->reject_status = rejected_input_status(ZSTR_VAL(message));
+	}
 	if (ctx && (type & FATAL_TYPES) && !ctx->fatal_type) {
 		ctx->fatal_type = type & ~E_DONT_BAIL;
 		snprintf(ctx->last_error, sizeof ctx->last_error, "%s in %s on line %u", ZSTR_VAL(message),
@@ -574,6 +593,22 @@ static int worker_request_startup(void) {
 	return result;
 }
 
+static void answer_rejected(void) {
+	zend_try {
+		char text[128];
+		int n = snprintf(text, sizeof text, "%s\n", ctx->reject_status == 413
+		                 ? "413 Payload Too Large: the request body exceeds post_max_size"
+		                 : "400 Bad Request: the request exceeds the input limits (max_input_vars, max_input_nesting_level,"
+		                   " max_file_uploads, max_multipart_body_parts)");
+		sapi_header_line type = {0};
+		type.line = "Content-Type: text/plain; charset=UTF-8";
+		type.line_len = strlen(type.line);
+		sapi_header_op(SAPI_HEADER_REPLACE, &type);
+		SG(sapi_headers).http_response_code = ctx->reject_status;
+		php_output_write(text, n);
+	} zend_end_try();
+}
+
 static void add_request_summary(envelope_entry *e, void *array) {
 #define IS(name) (e->key_len == sizeof(name) - 1 && memcmp(e->key, name, sizeof(name) - 1) == 0)
 	if (IS("REQUEST_METHOD")) add_assoc_stringl((zval *)array, "method", e->value, e->value_len);
@@ -591,26 +626,36 @@ PHP_FUNCTION(ephpm_take_request) {
 	}
 	if (ctx->stop_requested) RETURN_NULL();
 
-	worker_request_shutdown();
-	ctx->took_first = 1;
-	zend_unset_timeout();
+	const char *envelope;
+	int startup;
+	do {
+		worker_request_shutdown();
+		ctx->took_first = 1;
+		zend_unset_timeout();
 
-	const char *envelope = ctx->next_request();
-	if (envelope) {
-		reset_response();
-		set_request_info(envelope);
-	} else {
-		/* the script winds down with its boot variables, and no request body to read */
-		ctx->stop_requested = 1;
-		set_request_info(ctx->boot_envelope);
-		SG(server_context) = NULL;
-	}
-	if (worker_request_startup() == FAILURE) {
+		envelope = ctx->next_request();
+		if (envelope) {
+			reset_response();
+			set_request_info(envelope);
+		} else {
+			/* the script winds down with its boot variables, and no request body to read */
+			ctx->stop_requested = 1;
+			set_request_info(ctx->boot_envelope);
+			SG(server_context) = NULL;
+		}
+		ctx->in_startup = 1;
+		startup = worker_request_startup();
+		ctx->in_startup = 0;
+		SG(server_context) = ctx;
+		if (startup == SUCCESS && envelope && ctx->reject_status) {
+			answer_rejected(); /* and on to the next request, without bothering the script */
+		}
+	} while (startup == SUCCESS && envelope && ctx->reject_status);
+	if (startup == FAILURE) {
 		finish_response(EPHPM_STARTUP_FAILED);
 		zend_throw_exception(spl_ce_RuntimeException, "ePHPm: could not start the request", 0);
 		RETURN_THROWS();
 	}
-	SG(server_context) = ctx;
 	if (!envelope) RETURN_NULL();
 
 	ctx->requests++;
@@ -848,8 +893,13 @@ static int run_script(const char *path) {
 	zend_first_try {
 		/* like php_admin_value in a php-fpm pool: applied as the request starts, undone as it ends */
 		envelope_each(ctx->ini, apply_ini_entry, NULL);
-		if (php_request_startup() == FAILURE) {
+		ctx->in_startup = ctx->mode == MODE_CLASSIC;
+		int startup = php_request_startup();
+		ctx->in_startup = 0;
+		if (startup == FAILURE) {
 			bailed_out = -1;
+		} else if (ctx->reject_status) {
+			answer_rejected();
 		} else {
 			/* a client that leaves must not end a worker script: its output is dropped instead */
 			if (ctx->mode == MODE_WORKER) PG(ignore_user_abort) = 1;

@@ -54,10 +54,13 @@ public final class PhpRuntimeConfig {
         entries.put("opcache.validate_timestamps", "1");
         entries.put("max_execution_time", "30");
         // php.ini-production's choices, which php-fpm users run with: no $_ENV, cookies kept out
-        // of $_REQUEST, and a 4 KiB output buffer (a fatal error before 4 KiB of output is a 500)
+        // of $_REQUEST, a 4 KiB output buffer (a fatal error before 4 KiB of output is a 500), and
+        // errors logged, never shown to clients
         entries.put("variables_order", "GPCS");
         entries.put("request_order", "GP");
         entries.put("output_buffering", "4096");
+        entries.put("display_errors", "0");
+        entries.put("display_startup_errors", "0");
         entries.put("log_errors", "1");
         entries.put("html_errors", "0");
         entries.putAll(ini);

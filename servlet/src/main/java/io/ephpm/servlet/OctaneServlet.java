@@ -54,6 +54,7 @@ public class OctaneServlet extends HttpServlet {
             if (settings.mode() == Mode.OCTANE && settings.workerScript().isEmpty()) {
                 settings = OctaneWorkerScript.withDefault(settings, context);
             }
+            settings.postMaxSizeBytes();
         } catch (IllegalArgumentException e) {
             throw new UnavailableException(e.getMessage());
         }
@@ -180,6 +181,14 @@ public class OctaneServlet extends HttpServlet {
     private void dispatch(HttpServletRequest request, HttpServletResponse response, Route.Script script) throws IOException {
         if (pool.isBootFailing()) {
             unavailable(response, "The PHP app failed to boot; the server log names the cause");
+            return;
+        }
+        long postMax = settings.postMaxSizeBytes();
+        if (postMax > 0 && request.getContentLengthLong() > postMax) {
+            // refused before a byte of the body is read, instead of PHP discarding it all
+            response.setHeader("Connection", "close");
+            response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    "The request body exceeds post_max_size (" + postMax + " bytes)");
             return;
         }
         PhpRequest php;

@@ -233,6 +233,16 @@ public record Settings(
                 || name.equals("extension_dir");
     }
 
+    /** PHP's post_max_size for this app (PHP's default 8M unless php.post_max_size says otherwise); 0 is no limit. */
+    public long postMaxSizeBytes() {
+        String value = ini.getOrDefault("post_max_size", "8M");
+        try {
+            return bytes(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("php.post_max_size", e.getMessage());
+        }
+    }
+
     public Path frontControllerFile() {
         return documentRoot.resolve(frontController);
     }
