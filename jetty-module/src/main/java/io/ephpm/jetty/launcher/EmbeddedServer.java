@@ -1,0 +1,68 @@
+package io.ephpm.jetty.launcher;
+
+import io.ephpm.jetty.EphpmApp;
+import io.ephpm.jetty.EphpmContexts;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/**
+ * A Jetty 12 server with one ePHPm context. Stopping is graceful: new requests are refused while
+ * in-flight ones finish, then OctaneServlet drains its queue. Reloading starts a fresh context
+ * (every worker boots again) before the old one drains, so requests keep being served.
+ */
+final class EmbeddedServer {
+    private static final long STOP_TIMEOUT_MILLIS = 30_000;
+
+    private final EphpmApp app;
+    private final Server server = new Server();
+    private final ContextHandlerCollection contexts = new ContextHandlerCollection();
+    private final ServerConnector connector = new ServerConnector(server);
+    private ServletContextHandler current;
+
+    EmbeddedServer(String host, int port, EphpmApp app) {
+        this.app = app;
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new GracefulHandler(contexts));
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+        server.setStopAtShutdown(true);
+    }
+
+    void start() throws Exception {
+        current = EphpmContexts.create(app);
+        contexts.addHandler(current);
+        server.start();
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    synchronized void reload() throws Exception {
+        ServletContextHandler fresh = EphpmContexts.create(app);
+        fresh.setServer(server);
+        fresh.start();
+        if (!fresh.isAvailable()) {
+            fresh.stop();
+            throw new IllegalStateException("the reloaded app did not start; the running workers keep serving");
+        }
+        ServletContextHandler old = current;
+        contexts.addHandler(fresh);
+        contexts.manage(fresh); // so that stopping the server stops it, like the first context
+        current = fresh;
+        contexts.removeHandler(old);
+        old.stop();
+    }
+
+    void stop() throws Exception {
+        server.stop();
+    }
+
+    void join() throws InterruptedException {
+        server.join();
+    }
+}

@@ -1,0 +1,145 @@
+package io.ephpm.jetty.launcher;
+
+import io.ephpm.jetty.EphpmApp;
+import io.ephpm.servlet.Mode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The launcher's command line: where to listen and which app to serve, how. */
+record LauncherOptions(String host, int port, EphpmApp app) {
+    static final String USAGE = """
+            usage: java -jar ephpm-server.jar --app DIR [options]
+                   java -jar ephpm-server.jar install-jetty-module JETTY_BASE [--with-php[=PHP_HOME]]
+
+              --app DIR               the PHP app (Laravel's base path); required
+              --host HOST             address to listen on (default 127.0.0.1)
+              --port N                port to listen on (default 8080; 0 picks a free one)
+              --context-path PATH     where the app is served (default /)
+              --document-root DIR     web root, relative to the app (default <app>/public, else the app)
+              --mode MODE             classic, worker, octane or auto (default classic)
+              --worker-script FILE    the script each worker boots, relative to the app (worker mode)
+              --workers N             PHP worker threads (default: one per core)
+              --max-requests N        requests after which a worker is replaced (0: never)
+              --max-memory SIZE       PHP heap size past which a worker is replaced, like 256M
+              --request-timeout S     PHP's max_execution_time in seconds (default 30)
+              --queue-timeout S       seconds a request may wait for a free worker (default 30)
+              --drain-timeout S       seconds a stop or reload waits for in-flight requests (default 30)
+              --php NAME=VALUE        a php.ini setting for the app; repeatable
+              --env NAME=VALUE        an environment variable PHP sees; repeatable
+              --status-path PATH      serve the worker pool's numbers as JSON there, like /_ephpm/status
+              --help                  print this and exit
+
+            Signals: SIGTERM or SIGINT stop gracefully; SIGUSR1 reloads the app with freshly booted workers.
+            """;
+
+    /** Options that become OctaneServlet init-params of the same name. */
+    private static final Map<String, String> SERVLET_OPTIONS = Map.of(
+            "--mode", "mode",
+            "--worker-script", "worker-script",
+            "--workers", "workers",
+            "--max-requests", "max-requests",
+            "--max-memory", "max-memory",
+            "--request-timeout", "request-timeout",
+            "--queue-timeout", "queue-timeout",
+            "--drain-timeout", "drain-timeout",
+            "--status-path", "status-path");
+
+    static LauncherOptions parse(String... args) throws UsageException {
+        String appDir = null;
+        String host = "127.0.0.1";
+        int port = 8080;
+        String contextPath = "/";
+        String documentRoot = null;
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            String value;
+            int eq = option.indexOf('=');
+            if (option.startsWith("--") && eq > 0) {
+                value = option.substring(eq + 1);
+                option = option.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(option.startsWith("--") ? option + " needs a value" : "unexpected argument '" + option + "'");
+                }
+                value = args[++i];
+            }
+            switch (option) {
+                case "--app" -> appDir = value;
+                case "--host" -> host = value;
+                case "--port" -> port = (int) number(option, value, 0, 65_535);
+                case "--context-path" -> contextPath = value;
+                case "--document-root" -> documentRoot = value;
+                case "--php" -> parameters.put("php." + name(option, value), value.substring(value.indexOf('=') + 1));
+                case "--env" -> parameters.put("env." + name(option, value), value.substring(value.indexOf('=') + 1));
+                default -> {
+                    String parameter = SERVLET_OPTIONS.get(option);
+                    if (parameter == null) {
+                        throw new UsageException("unknown option '" + option + "'");
+                    }
+                    parameters.put(parameter, value);
+                }
+            }
+        }
+        if (appDir == null) {
+            throw new UsageException("--app DIR is required");
+        }
+        checkServletOptions(parameters);
+        try {
+            return new LauncherOptions(host, port, EphpmApp.of(contextPath, Path.of(appDir).toAbsolutePath(),
+                    Optional.ofNullable(documentRoot), parameters));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static void checkServletOptions(Map<String, String> parameters) throws UsageException {
+        String mode = parameters.get("mode");
+        if (mode != null) {
+            try {
+                Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--mode must be classic, worker, octane or auto (was '" + mode + "')");
+            }
+            if (mode.trim().equalsIgnoreCase("worker") && !parameters.containsKey("worker-script")) {
+                throw new UsageException("--mode worker needs --worker-script FILE");
+            }
+        }
+        for (String option : new String[] {"--workers", "--max-requests", "--request-timeout", "--queue-timeout", "--drain-timeout"}) {
+            String value = parameters.get(SERVLET_OPTIONS.get(option));
+            if (value != null) {
+                number(option, value, option.equals("--max-requests") ? 0 : 1, Integer.MAX_VALUE);
+            }
+        }
+    }
+
+    private static long number(String option, String value, long min, long max) throws UsageException {
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(option + " must be a whole number from " + min + " to " + max + " (was '" + value + "')");
+    }
+
+    private static String name(String option, String assignment) throws UsageException {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new UsageException(option + " takes NAME=VALUE (was '" + assignment + "')");
+        }
+        return assignment.substring(0, eq);
+    }
+
+    /** The address to print: the app's URL on this host and port. */
+    String url(int actualPort) {
+        String path = app.contextPath().equals("/") ? "/" : app.contextPath() + "/";
+        String printedHost = host.contains(":") ? "[" + host + "]" : host;
+        return "http://" + printedHost + ":" + actualPort + path;
+    }
+}

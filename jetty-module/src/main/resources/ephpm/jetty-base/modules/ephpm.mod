@@ -1,0 +1,79 @@
+# ePHPm for Jakarta Servlet: real PHP (ZTS libphp) inside Jetty. Installed by
+# "java -jar ephpm-server.jar install-jetty-module $JETTY_BASE"; see the project's jetty-module/README.md.
+
+[description]
+Serves a PHP app (Laravel or any PHP app) with real PHP running inside the JVM, through ePHPm's
+OctaneServlet: set ephpm.app to serve an app directory without a WAR. Without ephpm.app the module
+only makes OctaneServlet available to ee10 webapps (WARs deployed with ee10-deploy).
+
+[tags]
+php
+ephpm
+
+[environment]
+ee10
+
+[depend]
+ee10-servlet
+
+[lib]
+lib/ephpm/*.jar
+
+[xml]
+etc/ephpm.xml
+
+[ini]
+## There is one PHP runtime per JVM: webapps use the module's ePHPm and JNA, never a copy of their own.
+jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
+
+[ini-template]
+## The PHP app to serve (Laravel's base path), absolute or relative to $JETTY_BASE.
+## Unset: no app is served; WARs in webapps/ (ee10-deploy) can still use OctaneServlet.
+# ephpm.app=/srv/laravel
+
+## The context path the app is served at.
+# ephpm.contextPath=/
+
+## The web root, relative to the app; default <app>/public if it exists, else the app itself.
+# ephpm.documentRoot=public
+
+## classic (one PHP request per HTTP request, like php-fpm), worker (a script looping over
+## \Ephpm\Worker\take_request()), octane (Laravel Octane), auto (octane when the app has it).
+# ephpm.mode=classic
+
+## PHP worker threads; default one per core.
+# ephpm.workers=4
+
+## Requests after which a worker is replaced by a freshly booted one (0: never; 500 in octane mode).
+# ephpm.maxRequests=0
+
+## PHP heap size past which a worker is replaced, like 256M (0: no limit).
+# ephpm.maxMemory=0
+
+## Seconds: PHP's max_execution_time (504 past it); the wait for a free worker (then 503);
+## the wait for in-flight requests when the server stops.
+# ephpm.requestTimeout=30
+# ephpm.queueTimeout=30
+# ephpm.drainTimeout=30
+
+## The script each worker boots in worker mode, relative to the app (octane mode finds its own).
+# ephpm.workerScript=worker.php
+
+## Where requests for anything but an existing file go.
+# ephpm.frontController=index.php
+
+## A php.ini for the process-wide PHP runtime, relative to $JETTY_BASE.
+# ephpm.iniFile=etc/php.ini
+
+## php.ini settings for the app, comma-separated name=value; append with +=,
+# ephpm.php=memory_limit=256M,upload_max_filesize=64M
+# ephpm.php+=,display_errors=Off
+
+## Environment variables PHP sees, comma-separated NAME=VALUE; append with +=,
+# ephpm.env=APP_ENV=production,LOG_CHANNEL=stderr
+
+## Names of JVM environment variables PHP may see, comma-separated.
+# ephpm.passEnv=DB_PASSWORD
+
+## A path answering the worker pool's numbers as JSON.
+# ephpm.statusPath=/_ephpm/status
