@@ -1,0 +1,57 @@
+package io.ephpm.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What the Maven build unpacked and built for these tests, passed in as system properties. */
+final class Distributions {
+    private Distributions() {
+    }
+
+    static Path tomcatHome() {
+        return directory("ephpm.e2e.tomcat.home");
+    }
+
+    static Path jettyHome() {
+        return directory("ephpm.e2e.jetty.home");
+    }
+
+    static Path sampleWar() {
+        Path war = Path.of(required("ephpm.e2e.sample.war"));
+        if (!Files.isRegularFile(war)) {
+            throw new IllegalStateException("the sample WAR is missing: " + war + " (build webapp-sample first)");
+        }
+        return war;
+    }
+
+    /** The embedded launcher, ephpm-server.jar, which also installs the Jetty module. */
+    static Path serverJar() {
+        Path jar = Path.of(required("ephpm.e2e.server.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the launcher jar is missing: " + jar + " (build jetty-module first)");
+        }
+        return jar;
+    }
+
+    /** -Dephpm.php.home for the server JVMs, when the build was given one. */
+    static String phpHomeOption() {
+        String home = System.getProperty("ephpm.php.home", "");
+        return home.isBlank() ? "" : "-Dephpm.php.home=" + home;
+    }
+
+    private static Path directory(String property) {
+        Path dir = Path.of(required(property));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException(property + " names no directory: " + dir);
+        }
+        return dir;
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set; run these tests through Maven");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,129 @@
+package io.ephpm.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A server started as a separate process, its output in a log file; stopped with SIGTERM. */
+final class ServerProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private ServerProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static ServerProcess start(String name, List<String> command, Path directory, Map<String, String> environment, Path log)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return new ServerProcess(name, builder.start(), log);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static String javaHome() {
+        return System.getProperty("java.home");
+    }
+
+    static String java() {
+        return Path.of(javaHome(), "bin", "java").toString();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The OS names (first 15 characters of the Java names) of the process's threads, from /proc. */
+    List<String> threadNames() throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            return tasks.map(task -> {
+                try {
+                    return Files.readString(task.resolve("comm")).trim();
+                } catch (IOException e) {
+                    return null; // the thread ended while we looked
+                }
+            }).filter(java.util.Objects::nonNull).sorted().toList();
+        }
+    }
+
+    long threadsNamed(String prefix) throws IOException {
+        return threadNames().stream().filter(name -> name.startsWith(prefix)).count();
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls the URI until it answers the status; fails with the log when the process ends or time runs out. */
+    void awaitStatus(URI uri, int status, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + " before " + uri + " answered:\n" + log());
+            }
+            try {
+                last = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (last == status) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = -1;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(uri + " did not answer " + status + " within " + timeout + " (last: " + last + "); "
+                + name + " log:\n" + log());
+    }
+
+    /** SIGTERM, then waits; returns the exit code. Fails (after killing it) when it does not stop in time. */
+    int stop(Duration timeout) throws InterruptedException {
+        if (!process.isAlive()) {
+            return process.exitValue();
+        }
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            close();
+            throw new AssertionError(name + " did not stop within " + timeout + " of SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.ephpm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sample WAR dropped into webapps/ of a stock Tomcat 10.1, then undeployed and redeployed on the running server. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TomcatWarDeploymentTest {
+    private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(90);
+    private static final int THREAD_SLACK = 2; // JIT compiler threads come and go on their own
+    private static final Duration THREADS_SETTLE = Duration.ofSeconds(15);
+
+    @TempDir
+    static Path temp;
+    static TomcatServer tomcat;
+    static URI hello;
+
+    @BeforeAll
+    static void deployTheWarAndStartTomcat() throws Exception {
+        tomcat = TomcatServer.inNewBase(temp.resolve("catalina-base"));
+        Files.copy(Distributions.sampleWar(), tomcat.webapps().resolve("sample.war"));
+        hello = tomcat.uri("/sample/api/hello");
+        tomcat.start().awaitStatus(hello, 200, DEPLOY_TIMEOUT);
+    }
+
+    @AfterAll
+    static void stopTomcat() throws Exception {
+        try {
+            tomcat.stopCleanly();
+        } finally {
+            tomcat.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void servesEveryRouteOfTheSample() throws Exception {
+        new SampleClient(tomcat.uri("/sample")).assertEveryRoute(SampleClient.expectedMode());
+    }
+
+    @Test
+    @Order(2)
+    void keepsServingAcrossFiveRedeploysAndReturnsToItsThreadBaseline() throws Exception {
+        ServerProcess server = tomcat.process();
+        new SampleClient(tomcat.uri("/sample")).assertHelloPageAndJson(SampleClient.expectedMode());
+        List<String> baseline = server.threadNames();
+        long phpThreads = server.threadsNamed("ephpm-sample");
+        assertFalse(phpThreads == 0, () -> "PHP worker threads are named after the context: " + baseline);
+
+        for (int cycle = 1; cycle <= 5; cycle++) {
+            Files.delete(tomcat.webapps().resolve("sample.war"));
+            server.awaitStatus(hello, 404, DEPLOY_TIMEOUT);
+            redeployWar();
+            server.awaitStatus(hello, 200, DEPLOY_TIMEOUT);
+            new SampleClient(tomcat.uri("/sample")).assertHelloPageAndJson(SampleClient.expectedMode());
+        }
+        new SampleClient(tomcat.uri("/sample")).assertNotesFormValidatesAndFlashes();
+
+        List<String> after = awaitThreadBaseline(server, baseline, THREADS_SETTLE);
+        assertEquals(phpThreads, server.threadsNamed("ephpm-sample"), () -> "PHP threads after 5 redeploys: " + after);
+    }
+
+    private static void redeployWar() throws IOException {
+        Path staged = tomcat.base().resolve("temp/sample.war.staged");
+        Files.copy(Distributions.sampleWar(), staged, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, tomcat.webapps().resolve("sample.war"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static List<String> awaitThreadBaseline(ServerProcess server, List<String> baseline, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> names = server.threadNames();
+        while (names.size() > baseline.size() + THREAD_SLACK && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            names = server.threadNames();
+        }
+        List<String> current = names;
+        assertFalse(current.size() > baseline.size() + THREAD_SLACK, () -> "Tomcat has " + current.size()
+                + " threads after 5 redeploys, against " + baseline.size() + " before:\nbefore: " + baseline + "\nafter:  " + current);
+        return current;
+    }
+}
