@@ -26,6 +26,26 @@ while ($request = \Ephpm\Worker\take_request()) {
         case 'exit':
             echo 'partial';
             exit(1);
+        case 'stream-then-exit':
+            for ($i = 0; $i < 3; $i++) {
+                echo str_repeat('s', 10000), "\n";
+                ob_flush();
+                flush();
+            }
+            exit(0);
+        case 'every-tenth':
+            if ($served % 10 === 0) {
+                throw new RuntimeException("crash on request $served");
+            }
+            echo "served $served by $bootId";
+            break;
+        case 'recurse':
+            $deeper = function (int $n) use (&$deeper) {
+                return $n <= 0 ? 1 : array_map(fn ($x) => $deeper($x - 1), [$n])[0];
+            };
+            ini_set('memory_limit', '-1');
+            echo $deeper(10000000);
+            break;
         case 'loop':
             while (true) {
             }

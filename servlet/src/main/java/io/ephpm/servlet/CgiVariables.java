@@ -68,7 +68,31 @@ final class CgiVariables {
             }
             b.rawVariable(PhpRequest.Builder.headerVariable(name), joinedValues(request, name));
         }
-        return b.body(request.getInputStream()).build();
+        return b.body(new RequestBody(request)).build();
+    }
+
+    /**
+     * The request body as PHP reads it. When it breaks off (fewer bytes than Content-Length, bad
+     * chunking), the container has already chosen 400; the error attribute it also sets would make
+     * Tomcat turn that into a 500 once the async request completes, so it is cleared here.
+     */
+    private static final class RequestBody extends java.io.FilterInputStream {
+        private final HttpServletRequest request;
+
+        RequestBody(HttpServletRequest request) throws IOException {
+            super(request.getInputStream());
+            this.request = request;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                request.removeAttribute(jakarta.servlet.RequestDispatcher.ERROR_EXCEPTION);
+                throw e;
+            }
+        }
     }
 
     private static String joinedValues(HttpServletRequest request, String name) {

@@ -37,6 +37,8 @@ import javax.management.ObjectName;
 public class OctaneServlet extends HttpServlet {
     private static final Logger LOG = Logger.getLogger(OctaneServlet.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Set on a request whose PHP failed after the response was committed; its redispatch aborts the connection. */
+    static final String ABORT_ATTRIBUTE = "io.ephpm.abort";
 
     private transient Settings settings;
     private transient Router router;
@@ -141,6 +143,11 @@ public class OctaneServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        Object abort = request.getAttribute(ABORT_ATTRIBUTE);
+        if (abort != null) {
+            // an exception after commit is the portable way to make the container drop the connection
+            throw new ServletException("PHP failed after the response had started (" + abort + "); the connection is aborted");
+        }
         String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
         if (settings.statusPath().filter(path::equals).isPresent()) {
             writeStatus(response);

@@ -192,12 +192,19 @@ final class WorkerPool implements WorkerPoolMXBean {
                 queue.offerFirst(pending);
                 return;
             }
+            boolean failed = outcome.isFailure() || workerDied;
             if (!response.isCommitted()) {
                 if (outcome == Outcome.TIMEOUT) {
                     response.setStatus(HttpServletResponse.SC_GATEWAY_TIMEOUT);
-                } else if ((outcome.isFailure() || workerDied) && response.getStatus() < 500) {
+                } else if (failed && response.getStatus() < 500) {
                     response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
                 }
+            } else if (failed) {
+                // part of the body is out: the client must see a broken response, not a short one
+                pending.finish();
+                pending.request.setAttribute(OctaneServlet.ABORT_ATTRIBUTE, outcome + (error.isEmpty() ? "" : ": " + error));
+                pending.async.dispatch();
+                return;
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, name + ": finishing a response failed", e);

@@ -111,7 +111,8 @@ public final class Soak {
             Thread.sleep(3000); // let the server close the warm-up connection, as it will close the load's
             long pid = server.pid();
             long rssStart = rssKb(pid);
-            int threadsBefore = count(Path.of("/proc", Long.toString(pid), "task"));
+            List<String> namesBefore = threadNames(pid);
+            int threadsBefore = namesBefore.size();
             int fdsBefore = count(Path.of("/proc", Long.toString(pid), "fd"));
             int tmpBefore = count(uploads);
 
@@ -129,7 +130,15 @@ public final class Soak {
             clients.awaitTermination(options.duration().toSeconds() + 120, TimeUnit.SECONDS);
             long rssEnd = rssKb(pid);
             Thread.sleep(5000); // the server closes idle connections after 2 s
-            int threadsAfter = count(Path.of("/proc", Long.toString(pid), "task"));
+            List<String> namesAfter = threadNames(pid);
+            int threadsAfter = namesAfter.size();
+            if (threadsAfter != threadsBefore) {
+                List<String> gone = new java.util.ArrayList<>(namesBefore);
+                namesAfter.forEach(gone::remove);
+                List<String> added = new java.util.ArrayList<>(namesAfter);
+                namesBefore.forEach(added::remove);
+                stats.note("threads ended: " + gone + ", threads started: " + added);
+            }
             int fdsAfter = count(Path.of("/proc", Long.toString(pid), "fd"));
             int tmpAfter = count(uploads);
             return new Report(stats.requests.get(), stats.errors.get(), stats.violations.get(), List.copyOf(stats.problems),
@@ -190,6 +199,28 @@ public final class Soak {
         throw new IOException("no VmRSS for " + pid);
     }
 
+    /**
+     * The names of a process's threads, as /proc shows them, less the JDK's "process reaper": JNA
+     * runs ldconfig once while loading libraries, and that pooled thread ends by itself 60 s later.
+     */
+    static List<String> threadNames(long pid) throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    if (!name.equals("process reaper")) {
+                        names.add(name);
+                    }
+                } catch (IOException gone) {
+                    // the thread ended while we looked
+                }
+            }
+        }
+        java.util.Collections.sort(names);
+        return names;
+    }
+
     static int count(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return (int) entries.count();
@@ -219,7 +250,7 @@ public final class Soak {
             note("ISOLATION: " + what);
         }
 
-        private void note(String what) {
+        void note(String what) {
             if (problems.size() < 20) {
                 problems.add(what);
             }

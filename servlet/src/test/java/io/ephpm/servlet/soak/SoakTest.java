@@ -18,7 +18,7 @@ class SoakTest {
         assertEquals(0, report.errors(), () -> "errors: " + report.firstProblems());
         assertTrue(report.requests() > 1000, "only " + report.requests() + " requests in " + seconds + " s");
         assertTrue(report.rssGrowthAfterWarmup() < 0.05, "RSS grew after warm-up:\n" + report.table());
-        assertEquals(report.threadsBefore(), report.threadsAfter(), report.table());
+        assertEquals(report.threadsBefore(), report.threadsAfter(), report.table() + report.firstProblems());
         assertEquals(report.fdsBefore(), report.fdsAfter(), report.table());
         assertEquals(report.uploadTempFilesBefore(), report.uploadTempFilesAfter(), report.table());
         assertEquals(0, report.uploadTempFilesAfter(), "upload temp files were left behind");
