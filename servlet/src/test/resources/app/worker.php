@@ -33,6 +33,12 @@ while ($request = \Ephpm\Worker\take_request()) {
                 flush();
             }
             exit(0);
+        case 'oom':
+            ini_set('memory_limit', '32M');
+            $hog = [];
+            while (true) {
+                $hog[] = str_repeat('m', 1 << 20);
+            }
         case 'every-tenth':
             if ($served % 10 === 0) {
                 throw new RuntimeException("crash on request $served");

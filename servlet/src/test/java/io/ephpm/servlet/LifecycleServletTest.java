@@ -77,6 +77,41 @@ class LifecycleServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
+    void redeployingUnderLoadAnswersEveryRequestAndHangsNone(Server.Kind kind) throws Exception {
+        TestApp app = TestApp.copy();
+        try (Server server = Server.start(kind, "/app", app.documentRoot, workerParams(app, "2"))) {
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+            java.util.List<java.util.concurrent.Future<?>> loops = new java.util.ArrayList<>();
+            for (int c = 0; c < 16; c++) {
+                loops.add(clients.submit(() -> {
+                    while (running.get()) {
+                        HttpResponse<String> r = Http.send(Http.request(server.url("/?do=sleep&ms=20"))
+                                .timeout(java.time.Duration.ofSeconds(30)).build());
+                        statuses.computeIfAbsent(r.statusCode(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(400);
+                server.redeploy();
+            }
+            Thread.sleep(400);
+            running.set(false);
+            for (java.util.concurrent.Future<?> loop : loops) {
+                loop.get(60, java.util.concurrent.TimeUnit.SECONDS); // a hung request fails here
+            }
+            clients.shutdown();
+            assertTrue(statuses.get(200).get() > 50, statuses.toString());
+            // between undeploy and deploy the container itself answers 503 (Jetty) or 404 (Tomcat: no context)
+            assertTrue(statuses.keySet().stream().allMatch(s -> s == 200 || s == 503 || s == 404), statuses.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
     void undeployDrainsInFlightRequestsAndTwentyRedeploysLeakNoThreads(Server.Kind kind) throws Exception {
         TestApp app = TestApp.copy();
         long baseline = phpThreads();

@@ -100,6 +100,25 @@ class ReliabilityServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
+    void exhaustingMemoryLimitIs500(Server.Kind kind) throws Exception {
+        Server server = use(kind);
+        HttpResponse<String> r = Http.send(Http.request(server.url("/?do=oom")).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(500, r.statusCode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void anInfiniteLoopIs504WithinTheLimitPlusOneSecond(Server.Kind kind) throws Exception {
+        Server server = use(kind);
+        long start = System.nanoTime();
+        HttpResponse<String> r = Http.send(Http.request(server.url("/?do=loop")).POST(HttpRequest.BodyPublishers.noBody()).build());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, r.statusCode());
+        assertTrue(millis <= 3000, "request-timeout=2 answered after " + millis + " ms");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
     void aWorkerCrashingEveryTenthRequestIsReplacedEachTime(Server.Kind kind) throws Exception {
         Server server = use(kind);
         int ok = 0;
