@@ -282,7 +282,12 @@ static size_t sapi_ephpm_read_post(char *buffer, size_t count) {
 	while (total < count) {
 		size_t want = count - total;
 		int n = ctx->read_body(buffer + total, want > INT32_MAX ? INT32_MAX : (int)want);
-		if (n <= 0) break;
+		if (n < 0) {
+			/* the body broke off (bad chunking, fewer bytes than Content-Length): a client error */
+			ctx->reject_status = 400;
+			break;
+		}
+		if (n == 0) break;
 		total += (size_t)n;
 	}
 	return total;
@@ -595,11 +600,11 @@ static int worker_request_startup(void) {
 
 static void answer_rejected(void) {
 	zend_try {
-		char text[128];
+		char text[160];
 		int n = snprintf(text, sizeof text, "%s\n", ctx->reject_status == 413
 		                 ? "413 Payload Too Large: the request body exceeds post_max_size"
-		                 : "400 Bad Request: the request exceeds the input limits (max_input_vars, max_input_nesting_level,"
-		                   " max_file_uploads, max_multipart_body_parts)");
+		                 : "400 Bad Request: the request body is incomplete, or exceeds the input limits (max_input_vars,"
+		                   " max_input_nesting_level, max_file_uploads, max_multipart_body_parts)");
 		sapi_header_line type = {0};
 		type.line = "Content-Type: text/plain; charset=UTF-8";
 		type.line_len = strlen(type.line);
