@@ -42,6 +42,20 @@ public record Settings(
         String get(String name);
 
         Iterable<String> names();
+
+        static Parameters of(Map<String, String> values) {
+            return new Parameters() {
+                @Override
+                public String get(String name) {
+                    return values.get(name);
+                }
+
+                @Override
+                public Iterable<String> names() {
+                    return values.keySet();
+                }
+            };
+        }
     }
 
     /** Tells whether Laravel Octane can run an app: (app root, PHP environment) -> installed. */

@@ -30,17 +30,7 @@ class RouterTest {
 
     private Router router(String mode) {
         Map<String, String> params = mode.equals("worker") ? Map.of("mode", mode, "worker-script", "worker.php") : Map.of("mode", mode);
-        Settings settings = Settings.read(new Settings.Parameters() {
-            @Override
-            public String get(String name) {
-                return params.get(name);
-            }
-
-            @Override
-            public Iterable<String> names() {
-                return params.keySet();
-            }
-        }, app, n -> null);
+        Settings settings = Settings.read(Settings.Parameters.of(params), app, n -> null);
         return new Router(settings, "");
     }
 

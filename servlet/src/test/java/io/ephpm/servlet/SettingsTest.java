@@ -18,18 +18,8 @@ class SettingsTest {
     Path webapp;
 
     private Settings read(Map<String, String> values) {
-        Map<String, String> params = new LinkedHashMap<>(values);
-        return Settings.read(new Settings.Parameters() {
-            @Override
-            public String get(String name) {
-                return params.get(name);
-            }
-
-            @Override
-            public Iterable<String> names() {
-                return params.keySet();
-            }
-        }, webapp, name -> name.equals("DB_PASSWORD") ? "s3cret" : null);
+        return Settings.read(Settings.Parameters.of(new LinkedHashMap<>(values)), webapp,
+                name -> name.equals("DB_PASSWORD") ? "s3cret" : null);
     }
 
     @Test
@@ -65,7 +55,7 @@ class SettingsTest {
 
     @Test
     void autoModePicksOctaneOnlyWhenItIsInstalled() {
-        Settings.Parameters params = parameters(Map.of("mode", "auto"));
+        Settings.Parameters params = Settings.Parameters.of(Map.of("mode", "auto"));
         assertEquals(Mode.CLASSIC, Settings.read(params, webapp, n -> null, (app, env) -> false).mode());
         Settings octane = Settings.read(params, webapp, n -> n.equals("EPHPM_OCTANE_PATH") ? "/opt/octane" : null,
                 (app, env) -> "/opt/octane".equals(env.get("EPHPM_OCTANE_PATH")));
@@ -73,19 +63,6 @@ class SettingsTest {
         assertEquals(500, octane.maxRequests());
     }
 
-    private static Settings.Parameters parameters(Map<String, String> params) {
-        return new Settings.Parameters() {
-            @Override
-            public String get(String name) {
-                return params.get(name);
-            }
-
-            @Override
-            public Iterable<String> names() {
-                return params.keySet();
-            }
-        };
-    }
 
     @Test
     void badValuesNameTheParameter() throws Exception {

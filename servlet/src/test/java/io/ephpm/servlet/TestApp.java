@@ -9,7 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
 /** A fresh copy of the test PHP app (src/test/resources/app) in a temp directory. */
-final class TestApp {
+public final class TestApp {
     final Path root;
     final Path documentRoot;
 
@@ -19,8 +19,13 @@ final class TestApp {
     }
 
     static TestApp copy() {
+        return new TestApp(copyResource("/app"));
+    }
+
+    /** Copies a directory of the test resources (by its classpath name) into a new temp directory. */
+    public static Path copyResource(String name) {
         try {
-            Path source = Path.of(TestApp.class.getResource("/app/worker.php").toURI()).getParent();
+            Path source = Path.of(TestApp.class.getResource(name).toURI());
             Path target = Files.createTempDirectory("ephpm-app");
             try (Stream<Path> files = Files.walk(source)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
@@ -32,7 +37,7 @@ final class TestApp {
                     }
                 }
             }
-            return new TestApp(target);
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {

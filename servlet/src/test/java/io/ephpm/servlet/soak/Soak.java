@@ -7,14 +7,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -94,7 +92,7 @@ public final class Soak {
 
     public static Report run(Options options) throws Exception {
         Path work = Files.createTempDirectory("ephpm-soak");
-        Path app = copyApp(work.resolve("app"));
+        Path app = io.ephpm.servlet.TestApp.copyResource("/soak-app");
         Path uploads = Files.createDirectories(work.resolve("uploads"));
         Path sessions = Files.createDirectories(work.resolve("sessions"));
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -173,21 +171,6 @@ public final class Soak {
             seen.append(line).append('\n');
         }
         throw new IOException("the soak server did not start:\n" + seen);
-    }
-
-    private static Path copyApp(Path target) throws IOException, URISyntaxException {
-        Path source = Path.of(Soak.class.getResource("/soak-app/worker.php").toURI()).getParent();
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path destination = target.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(destination);
-                } else {
-                    Files.copy(file, destination, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return target;
     }
 
     static long rssKb(long pid) throws IOException {
