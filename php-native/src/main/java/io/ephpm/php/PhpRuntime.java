@@ -102,6 +102,23 @@ public final class PhpRuntime {
         }
     }
 
+    /**
+     * Lets an undeployed webapp's classloader go. A webapp that carries its own copy of JNA (in
+     * WEB-INF/lib) got JNA's "JNA Cleaner" thread from it; that thread outlives the webapp, because
+     * the pinned PHP libraries are never released, and it would hold the classloader. PHP itself
+     * keeps running for the next deploy. A JNA shared by the container is left alone.
+     */
+    public static void release(ClassLoader webapp) {
+        if (webapp == null || com.sun.jna.Native.class.getClassLoader() != webapp) {
+            return;
+        }
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if ("JNA Cleaner".equals(thread.getName()) && thread.getClass().getClassLoader() == webapp) {
+                thread.interrupt();
+            }
+        }
+    }
+
     public PhpRuntimeConfig config() {
         return config;
     }

@@ -259,6 +259,7 @@ public class OctaneServlet extends HttpServlet {
                 LOG.log(Level.FINE, "ePHPm: MBean already gone", e);
             }
         }
+        PhpRuntime.release(getServletContext().getClassLoader());
     }
 
     /** For tests and tools: the pool's numbers. */
