@@ -14,6 +14,7 @@ return [
     // Without Composer there is no package discovery: Octane's and ePHPm's providers are listed
     // here and kept only when their classes can be loaded (octane mode).
     'providers' => array_values(array_filter([
+        Illuminate\Auth\AuthServiceProvider::class,
         Illuminate\Cache\CacheServiceProvider::class,
         Illuminate\Cookie\CookieServiceProvider::class,
         Illuminate\Database\DatabaseServiceProvider::class,
@@ -35,6 +36,7 @@ return [
 
     'aliases' => [
         'App' => Illuminate\Support\Facades\App::class,
+        'Auth' => Illuminate\Support\Facades\Auth::class,
         'Config' => Illuminate\Support\Facades\Config::class,
         'DB' => Illuminate\Support\Facades\DB::class,
         'Route' => Illuminate\Support\Facades\Route::class,

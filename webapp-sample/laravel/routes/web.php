@@ -4,6 +4,7 @@ use App\Http\Controllers\DownloadController;
 use App\Http\Controllers\EventStreamController;
 use App\Http\Controllers\HomeController;
 use App\Http\Controllers\NoteController;
+use App\Http\Controllers\SessionController;
 use App\Http\Controllers\UploadController;
 use App\Http\Controllers\WorkerController;
 use Illuminate\Support\Facades\Route;
@@ -23,3 +24,6 @@ Route::view('/download', 'download')->name('download');
 Route::get('/download/sample.bin', DownloadController::class)->name('download.file');
 
 Route::get('/worker', [WorkerController::class, 'show'])->name('worker');
+
+Route::post('/session/login', [SessionController::class, 'login'])->name('session.login');
+Route::get('/session/me', [SessionController::class, 'me'])->name('session.me');

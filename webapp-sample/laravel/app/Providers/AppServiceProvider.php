@@ -2,6 +2,7 @@
 
 namespace App\Providers;
 
+use App\Support\BootCounter;
 use App\Support\LargeFile;
 use App\Support\SampleDatabase;
 use Illuminate\Support\ServiceProvider;
@@ -24,6 +25,8 @@ class AppServiceProvider extends ServiceProvider
 
     public function boot(): void
     {
+        BootCounter::booted();
+
         foreach (['app', 'framework/cache/data', 'framework/sessions', 'framework/views', 'logs'] as $directory) {
             is_dir(storage_path($directory)) || @mkdir(storage_path($directory), 0775, true);
         }

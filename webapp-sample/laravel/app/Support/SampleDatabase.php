@@ -4,7 +4,7 @@ namespace App\Support;
 
 use Illuminate\Database\Migrations\Migrator;
 
-/** Creates the SQLite database file and runs the migrations when the file does not exist yet. */
+/** Creates the SQLite database file and runs the migrations it has not run yet. */
 final class SampleDatabase
 {
     public function __construct(private string $file, private Migrator $migrator, private string $migrations)
@@ -18,10 +18,8 @@ final class SampleDatabase
         flock($lock, LOCK_EX);
 
         try {
-            if (! is_file($this->file)) {
-                touch($this->file);
-                $this->migrate();
-            }
+            is_file($this->file) || touch($this->file);
+            $this->migrate();
         } finally {
             flock($lock, LOCK_UN);
             fclose($lock);
@@ -36,6 +34,8 @@ final class SampleDatabase
             $repository->createRepository();
         }
 
-        $this->migrator->run([$this->migrations]);
+        if (count($repository->getRan()) < count(glob($this->migrations.'/*.php'))) {
+            $this->migrator->run([$this->migrations]);
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 namespace App\Http\Controllers;
 
+use App\Support\BootCounter;
 use Illuminate\Http\JsonResponse;
 use Illuminate\View\View;
 
@@ -29,6 +30,8 @@ class WorkerController
             'thread_mode' => $ephpm['mode'] ?? null,
             'requests' => $ephpm === null ? null : $ephpm['requests'] + ($ephpm['mode'] === 'classic' ? 1 : 0),
             'pid' => getmypid(),
+            'boots' => BootCounter::$boots,
+            'boot_id' => BootCounter::$bootId,
         ];
     }
 }

@@ -206,6 +206,13 @@ final class SampleClient {
         throw new AssertionError("worker " + worker + " served none of 20 more requests");
     }
 
+    /** Logs in as this user (a session cookie in this client's jar) and returns the session state JSON. */
+    JsonNode login(String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = postForm("/session/login", "_token=" + encode(csrfToken("/notes")) + "&name=" + encode(name));
+        assertEquals(200, response.statusCode(), response::body);
+        return JSON.readTree(response.body());
+    }
+
     private HttpResponse<Long> countBytes(String path) throws IOException, InterruptedException {
         return http.send(request(path).GET().build(), info -> HttpResponse.BodySubscribers.mapping(
                 HttpResponse.BodySubscribers.ofInputStream(), in -> {
