@@ -1,5 +1,6 @@
 package io.ephpm.jetty;
 
+import io.ephpm.servlet.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ public record EphpmApp(String contextPath, Path appRoot, Path documentRoot, Map<
     /**
      * @param documentRoot the web root; relative to the app root; empty means {@code <app>/public}
      *                     if that exists, else the app root
-     * @throws IllegalArgumentException when a directory does not exist or the context path is malformed
+     * @throws IllegalArgumentException when a directory does not exist, the context path is malformed
+     *                                  or a servlet parameter is invalid (the message names it)
      */
     public static EphpmApp of(String contextPath, Path appRoot, Optional<String> documentRoot, Map<String, String> servletParameters) {
         Path app = existingDirectory("app", appRoot);
@@ -34,6 +36,8 @@ public record EphpmApp(String contextPath, Path appRoot, Path documentRoot, Map<
         Map<String, String> parameters = new LinkedHashMap<>(servletParameters);
         parameters.put("app-root", app.toString());
         parameters.put("document-root", docroot.toString());
+        // the servlet's own checks, now rather than as the context starts
+        Settings.read(Settings.Parameters.of(parameters), docroot, System::getenv);
         return new EphpmApp(normalizeContextPath(contextPath), app, docroot, Collections.unmodifiableMap(parameters));
     }
 

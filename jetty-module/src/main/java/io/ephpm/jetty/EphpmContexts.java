@@ -17,7 +17,7 @@ public final class EphpmContexts {
     }
 
     public static ServletContextHandler create(EphpmApp app) {
-        ServletContextHandler context = new ServletContextHandler(app.contextPath(), ServletContextHandler.NO_SESSIONS);
+        ServletContextHandler context = new FailFastServletContextHandler(app.contextPath());
         context.setDisplayName("ePHPm " + app.appRoot());
         context.setBaseResourceAsPath(app.documentRoot());
         context.setClassLoader(EphpmContexts.class.getClassLoader());

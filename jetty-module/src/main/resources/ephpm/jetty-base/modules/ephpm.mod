@@ -15,6 +15,7 @@ ee10
 
 [depend]
 ee10-servlet
+ee10-security
 
 [lib]
 lib/ephpm/*.jar

@@ -1,10 +1,8 @@
 package io.ephpm.jetty.launcher;
 
 import io.ephpm.jetty.EphpmApp;
-import io.ephpm.servlet.Mode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -87,32 +85,11 @@ record LauncherOptions(String host, int port, EphpmApp app) {
         if (appDir == null) {
             throw new UsageException("--app DIR is required");
         }
-        checkServletOptions(parameters);
         try {
             return new LauncherOptions(host, port, EphpmApp.of(contextPath, Path.of(appDir).toAbsolutePath(),
                     Optional.ofNullable(documentRoot), parameters));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static void checkServletOptions(Map<String, String> parameters) throws UsageException {
-        String mode = parameters.get("mode");
-        if (mode != null) {
-            try {
-                Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--mode must be classic, worker, octane or auto (was '" + mode + "')");
-            }
-            if (mode.trim().equalsIgnoreCase("worker") && !parameters.containsKey("worker-script")) {
-                throw new UsageException("--mode worker needs --worker-script FILE");
-            }
-        }
-        for (String option : new String[] {"--workers", "--max-requests", "--request-timeout", "--queue-timeout", "--drain-timeout"}) {
-            String value = parameters.get(SERVLET_OPTIONS.get(option));
-            if (value != null) {
-                number(option, value, option.equals("--max-requests") ? 0 : 1, Integer.MAX_VALUE);
-            }
         }
     }
 

@@ -1,0 +1,87 @@
+package io.ephpm.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModulePropertiesTest {
+    @TempDir
+    Path jettyBase;
+
+    @Test
+    void withoutAnAppTheModuleServesNothing() {
+        assertTrue(ModuleProperties.read(Map.of("ephpm.app", "", "ephpm.mode", "worker"), jettyBase).isEmpty());
+    }
+
+    @Test
+    void turnsStartPropertiesIntoServletParameters() throws Exception {
+        Path app = Files.createDirectories(jettyBase.resolve("apps/shop/public")).getParent();
+        Files.writeString(app.resolve("worker.php"), "<?php");
+        Map<String, String> properties = new HashMap<>();
+        properties.put("ephpm.app", "apps/shop");
+        properties.put("ephpm.contextPath", "/shop/");
+        properties.put("ephpm.mode", "worker");
+        properties.put("ephpm.workerScript", "worker.php");
+        properties.put("ephpm.workers", "3");
+        properties.put("ephpm.maxRequests", "100");
+        properties.put("ephpm.maxMemory", "128M");
+        properties.put("ephpm.statusPath", "/_ephpm/status");
+        properties.put("ephpm.php", "memory_limit=256M, display_errors=Off");
+        properties.put("ephpm.env", "APP_ENV=production,LOG_CHANNEL=stderr");
+
+        EphpmApp shop = ModuleProperties.read(properties, jettyBase).orElseThrow();
+
+        assertEquals("/shop", shop.contextPath());
+        assertEquals(app.toRealPath(), shop.appRoot());
+        assertEquals(app.resolve("public").toRealPath(), shop.documentRoot());
+        Map<String, String> parameters = shop.servletParameters();
+        assertEquals("worker", parameters.get("mode"));
+        assertEquals("worker.php", parameters.get("worker-script"));
+        assertEquals("3", parameters.get("workers"));
+        assertEquals("100", parameters.get("max-requests"));
+        assertEquals("128M", parameters.get("max-memory"));
+        assertEquals("/_ephpm/status", parameters.get("status-path"));
+        assertEquals("256M", parameters.get("php.memory_limit"));
+        assertEquals("Off", parameters.get("php.display_errors"));
+        assertEquals("production", parameters.get("env.APP_ENV"));
+        assertEquals("stderr", parameters.get("env.LOG_CHANNEL"));
+        assertEquals(app.toRealPath().toString(), parameters.get("app-root"));
+        assertEquals(3, shop.workers());
+    }
+
+    @Test
+    void anAppWithoutPublicIsItsOwnDocumentRootAtTheRootContext() throws Exception {
+        Path app = Files.createDirectories(jettyBase.resolve("plain"));
+        EphpmApp plain = ModuleProperties.read(Map.of("ephpm.app", app.toString()), jettyBase).orElseThrow();
+        assertEquals("/", plain.contextPath());
+        assertEquals(app.toRealPath(), plain.documentRoot());
+        assertEquals("classic", plain.mode());
+    }
+
+    @Test
+    void badValuesAreRefusedNamingWhatIsWrong() throws Exception {
+        Files.createDirectories(jettyBase.resolve("app"));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ModuleProperties.read(Map.of("ephpm.app", "no-such-app"), jettyBase));
+        assertTrue(missing.getMessage().contains("no-such-app"), missing.getMessage());
+
+        IllegalArgumentException mode = assertThrows(IllegalArgumentException.class,
+                () -> ModuleProperties.read(Map.of("ephpm.app", "app", "ephpm.mode", "turbo"), jettyBase));
+        assertTrue(mode.getMessage().contains("'mode'"), mode.getMessage());
+
+        IllegalArgumentException list = assertThrows(IllegalArgumentException.class,
+                () -> ModuleProperties.read(Map.of("ephpm.app", "app", "ephpm.php", "memory_limit"), jettyBase));
+        assertTrue(list.getMessage().contains("ephpm.php"), list.getMessage());
+
+        IllegalArgumentException path = assertThrows(IllegalArgumentException.class,
+                () -> ModuleProperties.read(Map.of("ephpm.app", "app", "ephpm.contextPath", "shop"), jettyBase));
+        assertTrue(path.getMessage().contains("context path"), path.getMessage());
+    }
+}

@@ -1,0 +1,73 @@
+package io.ephpm.jetty.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherOptionsTest {
+    @TempDir
+    Path app;
+
+    @BeforeEach
+    void anApp() throws Exception {
+        Files.createDirectories(app.resolve("public"));
+        Files.writeString(app.resolve("worker.php"), "<?php");
+    }
+
+    @Test
+    void theArtisanCommandLineOfOctaneStart() throws Exception {
+        LauncherOptions options = LauncherOptions.parse("--app", app.toString(), "--host", "0.0.0.0", "--port", "8000",
+                "--workers", "4", "--max-requests", "500", "--mode", "octane");
+        assertEquals("0.0.0.0", options.host());
+        assertEquals(8000, options.port());
+        Map<String, String> parameters = options.app().servletParameters();
+        assertEquals("octane", parameters.get("mode"));
+        assertEquals("4", parameters.get("workers"));
+        assertEquals("500", parameters.get("max-requests"));
+        assertEquals("http://0.0.0.0:8000/", options.url(8000));
+    }
+
+    @Test
+    void defaultsAndRepeatableOptions() throws Exception {
+        LauncherOptions options = LauncherOptions.parse("--app=" + app, "--context-path", "/blog", "--php", "memory_limit=64M",
+                "--php=opcache.enable=0", "--env", "APP_ENV=local", "--env", "GREETING=a=b", "--mode", "worker",
+                "--worker-script", "worker.php", "--status-path", "/_ephpm/status");
+        assertEquals("127.0.0.1", options.host());
+        assertEquals(8080, options.port());
+        assertEquals("/blog", options.app().contextPath());
+        assertEquals(app.resolve("public").toRealPath(), options.app().documentRoot());
+        Map<String, String> parameters = options.app().servletParameters();
+        assertEquals("64M", parameters.get("php.memory_limit"));
+        assertEquals("0", parameters.get("php.opcache.enable"));
+        assertEquals("local", parameters.get("env.APP_ENV"));
+        assertEquals("a=b", parameters.get("env.GREETING"));
+        assertEquals("worker.php", parameters.get("worker-script"));
+        assertEquals("/_ephpm/status", parameters.get("status-path"));
+        assertEquals("http://127.0.0.1:9000/blog/", options.url(9000));
+    }
+
+    @Test
+    void badCommandLinesAreRefusedWithAMessage() {
+        assertRefused("--app DIR is required", "--port", "80");
+        assertRefused("unknown option '--turbo'", "--app", app.toString(), "--turbo", "yes");
+        assertRefused("--port needs a value", "--app", app.toString(), "--port");
+        assertRefused("--port must be a whole number", "--app", app.toString(), "--port", "http");
+        assertRefused("'mode'", "--app", app.toString(), "--mode", "fast");
+        assertRefused("'worker-script' is required in worker mode", "--app", app.toString(), "--mode", "worker");
+        assertRefused("'workers'", "--app", app.toString(), "--workers", "0");
+        assertRefused("--php takes NAME=VALUE", "--app", app.toString(), "--php", "memory_limit");
+        assertRefused("is not a directory", "--app", app.resolve("missing").toString());
+    }
+
+    private static void assertRefused(String expected, String... args) {
+        UsageException e = assertThrows(UsageException.class, () -> LauncherOptions.parse(args));
+        assertTrue(e.getMessage().contains(expected), "'" + e.getMessage() + "' should say " + expected);
+    }
+}

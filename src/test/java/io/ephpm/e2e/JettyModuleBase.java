@@ -1,0 +1,109 @@
+package io.ephpm.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fresh JETTY_BASE over the stock jetty-home, set up the way the jetty-module README tells a
+ * user to: {@code java -jar ephpm-server.jar install-jetty-module BASE}, then
+ * {@code java -jar start.jar --add-modules=...}, then {@code ephpm.*} lines in start.d/ephpm.ini,
+ * then {@code java -jar start.jar} as a separate process.
+ */
+final class JettyModuleBase implements AutoCloseable {
+    private final Path home = directoryProperty("ephpm.e2e.jetty.home");
+    private final Path base;
+    private final int port;
+    private LoggedProcess process;
+
+    private JettyModuleBase(Path base, int port) {
+        this.base = base;
+        this.port = port;
+    }
+
+    /** Runs the install step; {@code installOptions} such as {@code --with-php=DIR} go after the base. */
+    static JettyModuleBase install(Path base, String... installOptions) throws IOException, InterruptedException {
+        Files.createDirectories(base);
+        List<String> command = new ArrayList<>(List.of(LoggedProcess.java(), "-jar", serverJar().toString(),
+                "install-jetty-module", base.toString()));
+        command.addAll(List.of(installOptions));
+        LoggedProcess.run(command, base, base.resolve("install.log"));
+        return new JettyModuleBase(base, LoggedProcess.freePort());
+    }
+
+    /** The launcher jar the build packed for these tests; it carries the install step. */
+    static Path serverJar() {
+        Path jar = Path.of(System.getProperty("ephpm.e2e.server.jar", ""));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("ephpm-server.jar is missing: '" + jar + "' (build jetty-module first; run through Maven)");
+        }
+        return jar;
+    }
+
+    JettyModuleBase addModules(String modules) throws IOException, InterruptedException {
+        LoggedProcess.run(List.of(LoggedProcess.java(), "-jar", home.resolve("start.jar").toString(), "--add-modules=" + modules),
+                base, base.resolve("add-modules.log"));
+        return this;
+    }
+
+    /** Appends {@code name=value} lines to start.d/ephpm.ini, as a user edits it. */
+    JettyModuleBase configure(Map<String, String> properties) throws IOException {
+        StringBuilder lines = new StringBuilder("\n");
+        properties.forEach((name, value) -> lines.append(name).append('=').append(value).append('\n'));
+        Files.writeString(base.resolve("start.d/ephpm.ini"), lines, StandardOpenOption.APPEND);
+        return this;
+    }
+
+    Path path(String relative) {
+        return base.resolve(relative);
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Starts Jetty; {@code jvmOptions} go before {@code -jar start.jar}. */
+    LoggedProcess start(String... jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(LoggedProcess.java(), "-Xmx512m"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+        process = LoggedProcess.start(command, base, Map.of("JETTY_HOME", home.toString(), "JETTY_BASE", base.toString()),
+                base.resolve("console.log"));
+        return process;
+    }
+
+    /** SIGTERM, then checks that Jetty stopped the server and ePHPm drained its workers. */
+    void stopCleanly() throws InterruptedException {
+        process.stop(Duration.ofSeconds(60));
+        String log = process.log();
+        if (!log.contains("Stopped oejs.Server") || !log.contains("ePHPm: stopped the PHP workers")) {
+            throw new AssertionError("Jetty did not stop cleanly:\n" + log);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    /** The PHP build the Maven build was given (-Dephpm.php.home), if any. */
+    static String phpHome() {
+        return System.getProperty("ephpm.php.home", "");
+    }
+
+    private static Path directoryProperty(String name) {
+        Path dir = Path.of(System.getProperty(name, ""));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("system property " + name + " names no directory: '" + dir + "' (run through Maven)");
+        }
+        return dir;
+    }
+}

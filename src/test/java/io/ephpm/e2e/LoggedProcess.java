@@ -1,0 +1,105 @@
+package io.ephpm.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A child process (a JVM running a server) with its output in a log file; stopped with SIGTERM, killed at worst. */
+final class LoggedProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final Path log;
+
+    private LoggedProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static LoggedProcess start(List<String> command, Path directory, Map<String, String> environment, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return new LoggedProcess(builder.start(), log);
+    }
+
+    /** Runs a command to its end; fails with its output unless it exits with 0 within a minute. */
+    static void run(List<String> command, Path directory, Path log) throws IOException, InterruptedException {
+        try (LoggedProcess process = start(command, directory, Map.of(), log)) {
+            if (!process.process.waitFor(60, TimeUnit.SECONDS) || process.process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + process.log());
+            }
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls the URI until it answers the status; fails with the log when the process ends or time runs out. */
+    void awaitStatus(URI uri, int status, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the process exited with " + process.exitValue() + " before " + uri + " answered:\n" + log());
+            }
+            try {
+                last = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (last == status) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = -1;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(uri + " did not answer " + status + " within " + timeout + " (last: " + last + "):\n" + log());
+    }
+
+    /** SIGTERM, then waits; returns the exit code. Fails (after killing it) when it does not stop in time. */
+    int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            close();
+            throw new AssertionError("the process did not stop within " + timeout + " of SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
