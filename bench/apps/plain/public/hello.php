@@ -1,0 +1,3 @@
+<?php
+require __DIR__ . '/../cases.php';
+bench_hello();

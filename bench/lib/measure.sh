@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs wrk against one server and appends one row to the results file ($RESULTS, tab-separated):
+#   table workers case server round connections rps p50_us p99_us errors rss_kib
+
+# Prints "rps p50_us p99_us errors" for one wrk run.
+wrk_run() { # url connections duration_s
+  local url=$1 conns=$2 duration=$3 threads=${BENCH_WRK_THREADS:-1} out line
+  [ "$threads" -gt "$conns" ] && threads=$conns
+  out=$(wrk -t "$threads" -c "$conns" -d "${duration}s" --timeout 10s -s "$BENCH_HOME/conf/wrk-report.lua" "$url" 2>&1) || true
+  line=$(grep '^RESULT ' <<<"$out" | tail -n 1)
+  if [ -z "$line" ]; then
+    log "wrk failed against $url: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"
+    echo "0 0 0 1"
+    return
+  fi
+  # RESULT requests duration_us p50 p99 errors non2xx
+  awk '{ printf "%.1f %d %d %d\n", $2 / ($3 / 1e6), $4, $5, $6 + $7 }' <<<"$line"
+}
+
+# Warms a server up: wrk for the given seconds on each path (JIT, OPcache, worker boot).
+warm_up() { # name seconds path...
+  local name=$1 seconds=$2; shift 2
+  local path
+  for path in "$@"; do wrk_run "${SRV_URL[$name]}$path" 16 "$seconds" >/dev/null; done
+}
+
+# One measured cell: wrk, then the RSS of the server's processes, appended to $RESULTS.
+measure() { # table workers case name path round connections duration
+  local table=$1 workers=$2 case=$3 name=$4 path=$5 round=$6 conns=$7 duration=$8 result rss
+  result=$(wrk_run "${SRV_URL[$name]}$path" "$conns" "$duration")
+  rss=$(server_rss_kib "$name")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$workers" "$case" "$name" "$round" "$conns" \
+    "$(tr ' ' '\t' <<<"$result")" "$rss" >>"$RESULTS"
+  log "  $(printf '%-8s w=%s c=%-3s %-14s %-16s r%s: %s req/s p50 %s us p99 %s us err %s rss %s MiB' \
+    "$table" "$workers" "$conns" "$case" "$name" "$round" $result $((rss / 1024)))"
+}
+
+# Rotates a list: prints its elements starting at index $1 (mod its length).
+rotate() { # offset item...
+  local offset=$1; shift
+  local n=$# i items=("$@")
+  for ((i = 0; i < n; i++)); do printf '%s\n' "${items[$(((i + offset) % n))]}"; done
+}
+
+# Measures every case on every server, ROUNDS times; the order of the servers rotates from case to
+# case and round to round, so no server always runs first (warmest caches) or last.
+run_cases() { # table workers "case=path ..." server...
+  local table=$1 workers=$2 cases=$3; shift 3
+  local round idx spec name path
+  for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+    idx=0
+    for spec in $cases; do
+      for name in $(rotate $((round + idx)) "$@"); do
+        path=${SRV_PATH[$name]:-${spec#*=}}
+        [ -n "${SRV_ONLY_CASE[$name]:-}" ] && [ "${SRV_ONLY_CASE[$name]}" != "${spec%%=*}" ] && continue
+        measure "$table" "$workers" "${spec%%=*}" "$name" "$path" "$round" "$BENCH_CONNECTIONS" "$BENCH_DURATION"
+      done
+      idx=$((idx + 1))
+    done
+  done
+}
+declare -gA SRV_PATH=() SRV_ONLY_CASE=()
+
+# Records each server's effective PHP and OPcache settings (the report checks they match).
+record_opcache() { # path server...
+  local path=$1 name; shift
+  for name in "$@"; do
+    curl -fsS --max-time 10 "${SRV_URL[$name]}$path" >"$WORK/opcache-$name.json" 2>/dev/null || echo '{}' >"$WORK/opcache-$name.json"
+  done
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Makes sure everything the harness needs is here, installing what is missing:
+#   Debian packages (wrk, nginx, php8.2-fpm, ...), the ZTS libphp build, ephpm-server.jar,
+#   and the jetty-home distribution (from Maven Central, unpacked into a cache directory).
+# Exits with status 3 when a prerequisite cannot be installed (the smoke test skips on that).
+
+BENCH_JETTY_VERSION=${BENCH_JETTY_VERSION:-12.0.16}
+BENCH_PACKAGES=(curl unzip wrk nginx php8.2-fpm php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml php-laravel-framework)
+
+apt_install_missing() {
+  local missing=() p sudo_cmd=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo -n)
+  log "installing with apt: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -q >/dev/null 2>&1 || return 1
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1
+}
+
+ensure_prerequisites() {
+  if [ "${BENCH_INSTALL:-1}" = 1 ]; then
+    command -v dpkg-query >/dev/null || { log "not a Debian system: cannot install ${BENCH_PACKAGES[*]}"; exit 3; }
+    apt_install_missing "${BENCH_PACKAGES[@]}" || { log "could not install ${BENCH_PACKAGES[*]} with apt"; exit 3; }
+  fi
+  local tool
+  for tool in wrk nginx php curl; do
+    command -v "$tool" >/dev/null || { log "missing: $tool"; exit 3; }
+  done
+  FPM_BIN=$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.2 2>/dev/null || true)
+  [ -x "$FPM_BIN" ] || { log "missing: php-fpm8.2"; exit 3; }
+  JAVA=${JAVA:-$(command -v java || true)}
+  [ -x "$JAVA" ] || { log "missing: java"; exit 3; }
+}
+
+# The ZTS libphp: EPHPM_PHP_HOME, else the project's cached build (built once if needed).
+ensure_libphp() {
+  if [ -z "${EPHPM_PHP_HOME:-}" ]; then
+    log "libphp: building or reusing the cached ZTS build (the first build takes several minutes)"
+    EPHPM_PHP_HOME=$(bash "$REPO/php-native/build-libphp.sh" | tail -n 1)
+  fi
+  [ -f "$EPHPM_PHP_HOME/lib/libphp.so" ] || die "no libphp.so under EPHPM_PHP_HOME=$EPHPM_PHP_HOME"
+  export EPHPM_PHP_HOME
+}
+
+# The embedded launcher; built with Maven when missing or when --build was given.
+ensure_launcher() {
+  EPHPM_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
+  if [ "${BENCH_BUILD:-0}" = 1 ] || [ ! -f "$EPHPM_JAR" ]; then
+    log "building ephpm-server.jar (mvn package, tests skipped)"
+    (cd "$REPO" && mvn -B -ntp -q -N install && mvn -B -ntp -q -Dephpm.php.home="$EPHPM_PHP_HOME" -DskipTests \
+      -pl jetty-module -am install) >&2 || die "the build failed"
+  fi
+  [ -f "$EPHPM_JAR" ] || die "no launcher at $EPHPM_JAR"
+  # Run from a copy: a rebuild of the working tree during the run must not change the server under test.
+  cp "$EPHPM_JAR" "$WORK/ephpm-server.jar"
+  EPHPM_JAR="$WORK/ephpm-server.jar"
+}
+
+# jetty-home from Maven Central, unpacked once into the cache directory.
+ensure_jetty_home() {
+  local cache=${BENCH_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ephpm-bench}
+  JETTY_HOME=${JETTY_HOME:-$cache/jetty-home-$BENCH_JETTY_VERSION}
+  [ -f "$JETTY_HOME/start.jar" ] && return 0
+  mkdir -p "$cache"
+  log "fetching org.eclipse.jetty:jetty-home:$BENCH_JETTY_VERSION:zip from Maven Central"
+  (cd "$REPO" && mvn -B -ntp -q -N dependency:copy -Dartifact="org.eclipse.jetty:jetty-home:$BENCH_JETTY_VERSION:zip" \
+    -DoutputDirectory="$cache") >&2 || { log "could not fetch jetty-home"; exit 3; }
+  (cd "$cache" && unzip -q -o "jetty-home-$BENCH_JETTY_VERSION.zip" && rm -f "jetty-home-$BENCH_JETTY_VERSION.zip")
+  [ -f "$JETTY_HOME/start.jar" ] || die "jetty-home did not unpack to $JETTY_HOME"
+}
+
+# laravel/octane for octane mode: a checkout named by EPHPM_OCTANE_PATH (never fetched by the harness).
+octane_available() {
+  [ -n "${BENCH_OCTANE_PATH:-}" ] && [ -f "$BENCH_OCTANE_PATH/src/Worker.php" ]
+}

@@ -1,0 +1,246 @@
+<?php
+// Turns the harness's raw results (results.tsv, opcache-*.json, machine.txt in the scratch
+// directory given as the argument) into the Markdown report on stdout.
+
+$work = $argv[1];
+$names = [
+    'nginx-fpm' => 'nginx + php-fpm',
+    'jetty-fcgi' => 'Jetty fcgi-proxy + php-fpm',
+    'ephpm-worker' => 'ePHPm worker',
+    'ephpm-classic' => 'ePHPm classic',
+    'ephpm-octane' => 'ePHPm octane',
+    'jetty-static' => 'Jetty static file (the ePHPm Jetty)',
+    'in-process-worker' => 'in-process PhpThread, worker',
+    'in-process-classic' => 'in-process PhpThread, classic',
+];
+$name = fn(string $s): string => $names[$s] ?? $s;
+
+// table workers case server round connections rps p50_us p99_us errors rss_kib
+$rows = [];
+foreach (file("$work/results.tsv", FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [] as $line) {
+    [$table, $w, $case, $server, $round, $conns, $rps, $p50, $p99, $errors, $rss] = explode("\t", $line) + array_fill(0, 11, '0');
+    $rows[] = compact('table', 'w', 'case', 'server', 'round', 'conns', 'rps', 'p50', 'p99', 'errors', 'rss');
+}
+$machine = parse_ini_file("$work/machine.txt") ?: [];
+
+function median(array $v): float
+{
+    sort($v);
+    $n = count($v);
+    return $n === 0 ? 0.0 : ($n % 2 ? (float) $v[intdiv($n, 2)] : ($v[$n / 2 - 1] + $v[$n / 2]) / 2);
+}
+
+/** Medians over rounds of one cell: rps, p50, p99; summed errors; largest RSS. */
+function cell(array $rows, array $match): ?array
+{
+    $sel = array_filter($rows, function ($r) use ($match) {
+        foreach ($match as $k => $v) {
+            if ((string) $r[$k] !== (string) $v) {
+                return false;
+            }
+        }
+        return true;
+    });
+    if (!$sel) {
+        return null;
+    }
+    return [
+        'rps' => median(array_column($sel, 'rps')),
+        'p50' => median(array_column($sel, 'p50')),
+        'p99' => median(array_column($sel, 'p99')),
+        'errors' => array_sum(array_column($sel, 'errors')),
+        'rss' => max(array_column($sel, 'rss')),
+        'n' => count($sel),
+    ];
+}
+
+$ms = fn(float $us): string => $us >= 10000 ? sprintf('%.0f', $us / 1000) : sprintf('%.2f', $us / 1000);
+$mib = fn($kib): string => sprintf('%.0f', $kib / 1024);
+$x = fn(float $a, float $b): string => $b > 0 ? sprintf('%.2fx', $a / $b) : 'n/a';
+$sh = fn(string $cmd): string => trim((string) shell_exec($cmd . ' 2>&1'));
+
+echo "# ePHPm benchmark results\n\n";
+echo "- **Date:** " . date('Y-m-d H:i T') . "\n";
+$cpu = $sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2");
+echo "- **Machine:** " . trim($cpu) . ", " . $sh('nproc') . " cores, "
+    . round((int) $sh("awk '/MemTotal/ {print \$2}' /proc/meminfo") / 1048576) . " GiB RAM, Linux " . $sh('uname -r')
+    . ", Debian " . $sh('cat /etc/debian_version') . "\n";
+echo "- **Load average** (1/5/15 min) before: " . ($machine['load_before'] ?? '?') . "; after: " . ($machine['load_after'] ?? '?')
+    . "; run took " . ($machine['elapsed_s'] ?? '?') . " s\n";
+echo "- **Software:** " . $sh('nginx -v') . "; " . strtok($sh(getenv('FPM_BIN') . ' -v'), "\n") . "; Jetty "
+    . getenv('BENCH_JETTY_VERSION') . "; " . strtok($sh(getenv('JAVA') . ' -version'), "\n") . "; " . $sh('wrk -v | head -n1') . "\n";
+echo "- **Settings:** " . getenv('BENCH_SETTINGS') . "; wrk on the same machine over loopback; all servers on 127.0.0.1\n\n";
+echo "req/s, p50 and p99 are medians over the rounds; errors are summed (socket errors and non-2xx answers); "
+    . "RSS is the largest seen after a run, summed over every process of the server (nginx and php-fpm master and "
+    . "workers; the JVM and, for the FastCGI proxy, its php-fpm). Ratios are against nginx + php-fpm in the same table.\n\n";
+
+// ------------------------------------------------------------------ OPcache check
+$opcache = glob("$work/opcache-*.json");
+if ($opcache) {
+    echo "## PHP and OPcache as each server runs it\n\n";
+    echo "| server | SAPI | PHP | OPcache | memory | interned strings | max files | validate timestamps | revalidate freq | JIT buffer |\n";
+    echo "|---|---|---|---|---|---|---|---|---|---|\n";
+    foreach ($opcache as $file) {
+        $server = substr(basename($file, '.json'), strlen('opcache-'));
+        $o = json_decode(file_get_contents($file), true) ?: [];
+        $s = $o['settings'] ?? [];
+        printf("| %s | %s | %s | %s | %s MiB | %s MiB | %s | %s | %s s | %s |\n", $name($server), $o['sapi'] ?? '?', $o['php'] ?? '?',
+            !empty($o['enabled']) ? 'on' : '**off**', isset($s['opcache.memory_consumption']) ? $s['opcache.memory_consumption'] / 1048576 : '?',
+            $s['opcache.interned_strings_buffer'] ?? '?', $s['opcache.max_accelerated_files'] ?? '?',
+            isset($s['opcache.validate_timestamps']) ? var_export((bool) $s['opcache.validate_timestamps'], true) : '?',
+            $s['opcache.revalidate_freq'] ?? '?', $s['opcache.jit_buffer_size'] ?? '?');
+    }
+    echo "\n";
+}
+
+// ------------------------------------------------------------------ main tables
+$main = array_filter($rows, fn($r) => $r['table'] === 'main');
+$workerCounts = array_values(array_unique(array_column($main, 'w')));
+$caseOrder = ['hello', 'json', 'sqlite', 'cpu', 'laravel-hello', 'laravel-db'];
+$serverOrder = array_keys($names);
+$targets = [];
+foreach ($workerCounts as $w) {
+    $conns = $main ? array_values(array_filter($main, fn($r) => $r['w'] === $w))[0]['conns'] : '?';
+    echo "## $w PHP workers, $conns connections\n\n";
+    echo "| case | server | req/s | vs nginx + php-fpm | p50 ms | p99 ms | errors | RSS MiB |\n";
+    echo "|---|---|---:|---:|---:|---:|---:|---:|\n";
+    $cases = array_unique(array_column(array_filter($main, fn($r) => $r['w'] === $w), 'case'));
+    usort($cases, fn($a, $b) => array_search($a, $caseOrder) <=> array_search($b, $caseOrder));
+    foreach ($cases as $case) {
+        $base = cell($main, ['w' => $w, 'case' => $case, 'server' => 'nginx-fpm']);
+        $servers = array_unique(array_column(array_filter($main, fn($r) => $r['w'] === $w && $r['case'] === $case), 'server'));
+        usort($servers, fn($a, $b) => array_search($a, $serverOrder) <=> array_search($b, $serverOrder));
+        foreach ($servers as $server) {
+            $c = cell($main, ['w' => $w, 'case' => $case, 'server' => $server]);
+            $targets[$w][$case][$server] = $c;
+            printf("| %s | %s | %.0f | %s | %s | %s | %d | %s |\n", $case, $name($server), $c['rps'],
+                $base ? $x($c['rps'], $base['rps']) : 'n/a', $ms($c['p50']), $ms($c['p99']), $c['errors'], $mib($c['rss']));
+        }
+    }
+    echo "\n";
+}
+
+// ------------------------------------------------------------------ transport
+$transport = array_filter($rows, fn($r) => $r['table'] === 'transport');
+$transportAdded = null;
+if ($transport) {
+    echo "## Transport cost (plain hello, 1 PHP worker, 1 connection)\n\n";
+    echo "| path | p50 us | p99 us |\n|---|---:|---:|\n";
+    $t = [];
+    foreach ($transport as $r) {
+        $t[$r['server']] = $r;
+        printf("| %s (%s) | %.1f | %.1f |\n", $name($r['server']), $r['case'], $r['p50'], $r['p99']);
+    }
+    echo "\n";
+    foreach (['worker', 'classic'] as $mode) {
+        if (isset($t["in-process-$mode"], $t["ephpm-$mode"])) {
+            $added = $t["ephpm-$mode"]['p50'] - $t["in-process-$mode"]['p50'];
+            if ($mode === 'worker') {
+                $transportAdded = $added;
+            }
+            printf("- **%s mode:** HTTP through Jetty + OctaneServlet adds **%.0f us** at p50 over the same PHP work in-process", $mode, $added);
+            if (isset($t['jetty-static'])) {
+                printf(" (Jetty serving a static file at one connection takes %.0f us; the servlet -> PHP -> servlet hop beyond that is %.0f us)",
+                    $t['jetty-static']['p50'], $t["ephpm-$mode"]['p50'] - $t['jetty-static']['p50'] - $t["in-process-$mode"]['p50']);
+            }
+            echo ".\n";
+        }
+    }
+    echo "\n";
+}
+
+// ------------------------------------------------------------------ targets
+if ($targets) {
+    echo "## Targets\n\n| workers | target | measured | met |\n|---|---|---|---|\n";
+    $check = function ($w, string $what, ?float $ratio, float $want) {
+        if ($ratio === null) {
+            return;
+        }
+        printf("| %s | %s >= %.1fx | %.2fx | %s |\n", $w, $what, $want, $ratio, $ratio >= $want ? 'yes' : '**no**');
+    };
+    $ratio = fn($a, $b) => ($a && $b && $b['rps'] > 0) ? $a['rps'] / $b['rps'] : null;
+    foreach ($targets as $w => $cases) {
+        $h = $cases['hello'] ?? [];
+        $check($w, 'hello: ePHPm worker / nginx + php-fpm', $ratio($h['ephpm-worker'] ?? null, $h['nginx-fpm'] ?? null), 2.0);
+        $check($w, 'hello: ePHPm worker / Jetty fcgi-proxy + php-fpm', $ratio($h['ephpm-worker'] ?? null, $h['jetty-fcgi'] ?? null), 3.0);
+        $check($w, 'hello: ePHPm worker / Jetty static file', $ratio($h['ephpm-worker'] ?? null, $h['jetty-static'] ?? null), 0.4);
+        foreach (['laravel-hello', 'laravel-db'] as $lc) {
+            $l = $cases[$lc] ?? [];
+            $check($w, "$lc: ePHPm octane / nginx + php-fpm", $ratio($l['ephpm-octane'] ?? null, $l['nginx-fpm'] ?? null), 3.0);
+            $check($w, "$lc: ePHPm classic / nginx + php-fpm", $ratio($l['ephpm-classic'] ?? null, $l['nginx-fpm'] ?? null), 1.1);
+        }
+        foreach ($cases as $case => $servers) {
+            foreach ($servers as $server => $c) {
+                if (str_starts_with($server, 'ephpm-') && isset($servers['nginx-fpm'])) {
+                    $ok = $c['p99'] <= $servers['nginx-fpm']['p99'];
+                    printf("| %s | %s: %s p99 <= nginx + php-fpm p99 | %s ms vs %s ms | %s |\n", $w, $case, $name($server),
+                        $ms($c['p99']), $ms($servers['nginx-fpm']['p99']), $ok ? 'yes' : '**no**');
+                }
+            }
+        }
+    }
+    if ($transportAdded !== null) {
+        printf("| 1 | transport: servlet -> PHP -> servlet adds <= 100 us at p50 | %.0f us | %s |\n", $transportAdded, $transportAdded <= 100 ? 'yes' : '**no**');
+    }
+    echo "\n";
+}
+
+// ------------------------------------------------------------------ scaling
+$scaling = array_filter($rows, fn($r) => $r['table'] === 'scaling');
+if ($scaling) {
+    $conns = array_values(array_unique(array_column($scaling, 'conns')));
+    sort($conns);
+    echo "## Scaling (plain hello): req/s, and p99 ms in brackets\n\n";
+    echo "| server | workers | " . implode(' | ', array_map(fn($c) => "$c conn.", $conns)) . " |\n";
+    echo "|---|---:|" . str_repeat('---:|', count($conns)) . "\n";
+    $pairs = [];
+    foreach ($scaling as $r) {
+        $pairs[$r['server'] . '|' . $r['w']] = [$r['server'], $r['w']];
+    }
+    uasort($pairs, fn($a, $b) => [array_search($a[0], $serverOrder), (int) $a[1]] <=> [array_search($b[0], $serverOrder), (int) $b[1]]);
+    foreach ($pairs as [$server, $w]) {
+        echo "| " . $name($server) . " | $w |";
+        foreach ($conns as $c) {
+            $cell = cell($scaling, ['server' => $server, 'w' => $w, 'conns' => $c]);
+            echo $cell ? sprintf(' %.0f (%s) |', $cell['rps'], $ms($cell['p99'])) : ' |';
+        }
+        echo "\n";
+    }
+    echo "\n";
+}
+
+// ------------------------------------------------------------------ memory
+$boot = array_filter($rows, fn($r) => $r['table'] === 'memory-boot');
+if ($boot) {
+    $ns = array_values(array_unique(array_column($boot, 'w')));
+    sort($ns);
+    echo "## Memory: RSS (MiB) with N booted Laravel workers (after serving /api/hello on every worker)\n\n";
+    echo "| server | " . implode(' | ', array_map(fn($n) => "N=$n", $ns)) . " |\n|---|" . str_repeat('---:|', count($ns)) . "\n";
+    $servers = array_unique(array_column($boot, 'server'));
+    usort($servers, fn($a, $b) => array_search($a, $serverOrder) <=> array_search($b, $serverOrder));
+    foreach ($servers as $server) {
+        echo "| " . $name($server) . " |";
+        foreach ($ns as $n) {
+            $c = cell($boot, ['server' => $server, 'w' => $n]);
+            echo $c ? ' ' . $mib($c['rss']) . ' |' : ' |';
+        }
+        echo "\n";
+    }
+    echo "\n";
+}
+$growth = array_filter($rows, fn($r) => $r['table'] === 'memory-growth');
+if ($growth) {
+    echo "## Memory: RSS growth across many requests (2 workers, no worker rotation)\n\n";
+    echo "| server | path | requests | RSS MiB at start | RSS MiB at end | growth MiB | req/s |\n|---|---|---:|---:|---:|---:|---:|\n";
+    $by = [];
+    foreach ($growth as $r) {
+        $by[$r['server'] . ' ' . $r['case']][] = $r;
+    }
+    foreach ($by as $runs) {
+        $first = $runs[0];
+        $last = end($runs);
+        printf("| %s | %s | %d | %s | %s | %+.1f | %.0f |\n", $name($first['server']), $first['case'], $last['round'],
+            $mib($first['rss']), $mib($last['rss']), ($last['rss'] - $first['rss']) / 1024, median(array_column(array_slice($runs, 1), 'rps')));
+    }
+    echo "\n";
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The plain-PHP cases (hello, JSON, SQLite, CPU loop) on nginx + php-fpm, Jetty's FastCGI proxy +
+# php-fpm, ePHPm worker mode and ePHPm classic mode, plus Jetty's own static-file rate on the very
+# Jetty that serves ePHPm worker mode.
+
+PLAIN_CASES="hello=/hello.php json=/json.php sqlite=/sqlite.php cpu=/cpu.php"
+
+suite_plain() { # workers
+  local w=$1 name
+  log "plain PHP cases, $w workers"
+  start_nginx_fpm nginx-fpm "$PLAIN_APP/public" "=404" "$w"
+  start_jetty_fcgi jetty-fcgi "$PLAIN_APP/public" '$path' "$w"
+  start_ephpm ephpm-worker "$PLAIN_APP" worker "$w" --worker-script worker.php
+  start_ephpm ephpm-classic "$PLAIN_APP" classic "$w"
+  local servers=(nginx-fpm jetty-fcgi ephpm-worker ephpm-classic)
+  for name in "${servers[@]}"; do await_server "$name" /hello.php; done
+  # the static file is served by the same Jetty as ePHPm worker mode
+  SRV_URL[jetty-static]=${SRV_URL[ephpm-worker]}
+  SRV_PIDS[jetty-static]=${SRV_PIDS[ephpm-worker]}
+  SRV_PATH[jetty-static]=/static.txt
+  SRV_ONLY_CASE[jetty-static]=hello
+  record_opcache /opcache.php "${servers[@]}"
+  for name in "${servers[@]}" jetty-static; do
+    warm_up "$name" "$BENCH_WARMUP" ${SRV_PATH[$name]:-/hello.php} /json.php /sqlite.php /cpu.php
+  done
+  run_cases main "$w" "$PLAIN_CASES" "${servers[@]}" jetty-static
+  unset "SRV_PIDS[jetty-static]"
+  stop_all_servers
+}

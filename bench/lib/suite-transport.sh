@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Transport cost: the same PHP work (plain hello) run in-process by a Java driver that feeds a
+# PhpThread directly, against wrk at one connection through Jetty + OctaneServlet. Jetty's static
+# file at one connection shows the HTTP floor (loopback TCP, wrk, Jetty) that any servlet pays.
+
+inprocess_run() { # mode path
+  local out line
+  out=$("$JAVA" -cp "$EPHPM_JAR" "$BENCH_HOME/java/InProcessDriver.java" "$PLAIN_APP" "$1" "$2" \
+    "$BENCH_WARMUP" "$BENCH_DURATION" 2>"$WORK/inprocess-$1.log") || true
+  line=$(grep '^RESULT ' <<<"$out" | tail -n 1)
+  [ -n "$line" ] || { log "in-process driver failed: $(tail -n 5 "$WORK/inprocess-$1.log")"; return; }
+  # RESULT requests p50_us p99_us mean_us errors
+  awk -v mode="$1" -v path="$2" -v d="$BENCH_DURATION" '{ printf "transport\t1\t%s\tin-process-%s\t1\t1\t%.1f\t%s\t%s\t%s\t0\n", path, mode, $2 / d, $3, $4, $6 }' \
+    <<<"$line" >>"$RESULTS"
+  log "  in-process $1 $2: p50 $(awk '{print $3}' <<<"$line") us, p99 $(awk '{print $4}' <<<"$line") us"
+}
+
+suite_transport() {
+  log "transport cost: in-process PhpThread vs HTTP through Jetty, 1 worker, 1 connection"
+  inprocess_run worker /hello.php
+  inprocess_run classic /hello.php
+  start_ephpm ephpm-worker "$PLAIN_APP" worker 1 --worker-script worker.php
+  start_ephpm ephpm-classic "$PLAIN_APP" classic 1
+  start_nginx_fpm nginx-fpm "$PLAIN_APP/public" "=404" 1
+  local name
+  for name in ephpm-worker ephpm-classic nginx-fpm; do await_server "$name" /hello.php; done
+  SRV_URL[jetty-static]=${SRV_URL[ephpm-worker]}
+  SRV_PIDS[jetty-static]=${SRV_PIDS[ephpm-worker]}
+  for name in ephpm-worker ephpm-classic nginx-fpm; do warm_up "$name" "$BENCH_WARMUP" /hello.php; done
+  warm_up jetty-static "$BENCH_WARMUP" /static.txt
+  measure transport 1 /hello.php ephpm-worker /hello.php 1 1 "$BENCH_DURATION"
+  measure transport 1 /hello.php ephpm-classic /hello.php 1 1 "$BENCH_DURATION"
+  measure transport 1 /static.txt jetty-static /static.txt 1 1 "$BENCH_DURATION"
+  measure transport 1 /hello.php nginx-fpm /hello.php 1 1 "$BENCH_DURATION"
+  unset "SRV_PIDS[jetty-static]"
+  stop_all_servers
+}
