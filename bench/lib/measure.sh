@@ -2,7 +2,7 @@
 # Runs wrk against one server and appends one row to the results file ($RESULTS, tab-separated):
 #   table workers case server round connections rps p50_us p99_us errors rss_kib
 
-# Prints "rps p50_us p99_us errors" for one wrk run.
+# Prints "rps p50_us p99_us errors requests" for one wrk run.
 wrk_run() { # url connections duration_s
   local url=$1 conns=$2 duration=$3 threads=${BENCH_WRK_THREADS:-1} out line
   [ "$threads" -gt "$conns" ] && threads=$conns
@@ -10,16 +10,17 @@ wrk_run() { # url connections duration_s
   line=$(grep '^RESULT ' <<<"$out" | tail -n 1)
   if [ -z "$line" ]; then
     log "wrk failed against $url: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"
-    echo "0 0 0 1"
+    echo "0 0 0 1 0"
     return
   fi
   # RESULT requests duration_us p50 p99 errors non2xx
-  awk '{ printf "%.1f %d %d %d\n", $2 / ($3 / 1e6), $4, $5, $6 + $7 }' <<<"$line"
+  awk '{ printf "%.1f %d %d %d %d\n", $2 / ($3 / 1e6), $4, $5, $6 + $7, $2 }' <<<"$line"
 }
 
 # Warms a server up: wrk for the given seconds on each path (JIT, OPcache, worker boot).
 warm_up() { # name seconds path...
   local name=$1 seconds=$2; shift 2
+  [ "$seconds" = 0 ] && return 0
   local path
   for path in "$@"; do wrk_run "${SRV_URL[$name]}$path" 16 "$seconds" >/dev/null; done
 }
@@ -30,8 +31,8 @@ measure() { # table workers case name path round connections duration
   result=$(wrk_run "${SRV_URL[$name]}$path" "$conns" "$duration")
   rss=$(server_rss_kib "$name")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$workers" "$case" "$name" "$round" "$conns" \
-    "$(tr ' ' '\t' <<<"$result")" "$rss" >>"$RESULTS"
-  log "  $(printf '%-8s w=%s c=%-3s %-14s %-16s r%s: %s req/s p50 %s us p99 %s us err %s rss %s MiB' \
+    "$(cut -d" " -f1-4 <<<"$result" | tr " " "\t")" "$rss" >>"$RESULTS"
+  log "  $(printf '%-8s w=%s c=%-3s %-14s %-16s r%s: %s req/s p50 %s us p99 %s us err %s (%s requests) rss %s MiB' \
     "$table" "$workers" "$conns" "$case" "$name" "$round" $result $((rss / 1024)))"
 }
 

@@ -20,15 +20,15 @@ suite_memory_boot() {
 # RSS of a long-lived worker server as it serves BENCH_GROWTH_REQUESTS requests, sampled in steps.
 growth_run() { # name path
   local name=$1 path=$2 served=0 step target=$BENCH_GROWTH_REQUESTS out rps seconds
-  # estimate the rate first, then run wrk in steps of about a fifth of the total
-  out=$(wrk_run "${SRV_URL[$name]}$path" 16 2); rps=${out%% *}; served=${rps%.*}; served=$((served * 2))
+  # warm up and estimate the rate first (not counted), then run wrk in steps of about a fifth of the total
+  out=$(wrk_run "${SRV_URL[$name]}$path" 16 2); rps=${out%% *}
   printf 'memory-growth\t2\t%s\t%s\t0\t16\t%s\t0\t0\t0\t%s\n' "$path" "$name" "$rps" "$(server_rss_kib "$name")" >>"$RESULTS"
   step=$((target / 5))
   while [ "$served" -lt "$target" ]; do
     seconds=$(awk -v s="$step" -v r="$rps" 'BEGIN { t = s / (r > 1 ? r : 1); printf "%d", (t < 1 ? 1 : t + 0.5) }')
     out=$(wrk_run "${SRV_URL[$name]}$path" 16 "$seconds")
     rps=${out%% *}
-    served=$((served + $(awk -v r="$rps" -v t="$seconds" 'BEGIN { printf "%d", r * t }')))
+    served=$((served + $(cut -d" " -f5 <<<"$out")))
     printf 'memory-growth\t2\t%s\t%s\t%s\t16\t%s\t0\t0\t0\t%s\n' "$path" "$name" "$served" "$rps" "$(server_rss_kib "$name")" >>"$RESULTS"
     log "  growth $name $path: $served requests, RSS $(($(server_rss_kib "$name") / 1024)) MiB"
   done
