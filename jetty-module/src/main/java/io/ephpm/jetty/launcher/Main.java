@@ -58,7 +58,7 @@ public final class Main {
             System.out.println("ePHPm stopping: finishing in-flight requests");
             stopQuietly(server);
         });
-        ProcessSignals.onReload(() -> {
+        boolean reloads = ProcessSignals.onReload(() -> {
             System.out.println("ePHPm reloading " + options.app().appRoot() + ": booting fresh workers");
             try {
                 server.reload();
@@ -67,7 +67,11 @@ public final class Main {
                 System.err.println("ePHPm reload failed: " + rootMessage(e));
             }
         });
-        System.out.println("ePHPm serving " + options.app().appRoot() + " in " + options.app().mode() + " mode on "
+        if (!reloads) {
+            System.err.println("ePHPm: this platform has no SIGUSR1; reloading by signal is off");
+        }
+        String mode = RunningMode.of(options.app().contextPath()).orElse(options.app().mode());
+        System.out.println("ePHPm serving " + options.app().appRoot() + " in " + mode + " mode on "
                 + options.url(server.port()) + " with " + options.app().workers() + " workers");
         try {
             server.join();

@@ -16,7 +16,13 @@ final class ProcessSignals {
         Signal.handle(new Signal("INT"), signal -> stop.run());
     }
 
-    static void onReload(Runnable reload) {
-        Signal.handle(new Signal("USR1"), signal -> reload.run());
+    /** @return false where the platform has no SIGUSR1 */
+    static boolean onReload(Runnable reload) {
+        try {
+            Signal.handle(new Signal("USR1"), signal -> reload.run());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }
