@@ -17,12 +17,12 @@ wrk_run() { # url connections duration_s
   awk '{ printf "%.1f %d %d %d %d\n", $2 / ($3 / 1e6), $4, $5, $6 + $7, $2 }' <<<"$line"
 }
 
-# Warms a server up: wrk for the given seconds on each path (JIT, OPcache, worker boot).
+# Warms a server up (JIT, OPcache, worker boot): wrk for the given seconds in all, split over the paths.
 warm_up() { # name seconds path...
   local name=$1 seconds=$2; shift 2
   [ "$seconds" = 0 ] && return 0
-  local path
-  for path in "$@"; do wrk_run "${SRV_URL[$name]}$path" 16 "$seconds" >/dev/null; done
+  local path each=$(( (seconds + $# - 1) / $# ))
+  for path in "$@"; do wrk_run "${SRV_URL[$name]}$path" 16 "$each" >/dev/null; done
 }
 
 # One measured cell: wrk, then the RSS of the server's processes, appended to $RESULTS.
