@@ -231,6 +231,7 @@ public final class PhpThread extends Thread {
                 }
             } catch (IOException | RuntimeException e) {
                 clientGone = true;
+                PHP_LOG.log(Level.FINE, getName() + ": the client is gone", e);
             }
         }
         if ((flags & EphpmLibrary.EMIT_FINAL) != 0) {

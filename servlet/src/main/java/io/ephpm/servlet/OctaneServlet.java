@@ -146,7 +146,7 @@ public class OctaneServlet extends HttpServlet {
         Object abort = request.getAttribute(ABORT_ATTRIBUTE);
         if (abort != null) {
             // an exception after commit is the portable way to make the container drop the connection
-            throw new ServletException("PHP failed after the response had started (" + abort + "); the connection is aborted");
+            throw new ServletException("The response broke off after it had started (" + abort + "); the connection is aborted");
         }
         String path = request.getServletPath() + (request.getPathInfo() != null ? request.getPathInfo() : "");
         if (settings.statusPath().filter(path::equals).isPresent()) {

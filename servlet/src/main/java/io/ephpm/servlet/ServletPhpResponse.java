@@ -11,17 +11,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiConsumer;
 
 /** Writes what PHP produces into the servlet response, on the PHP thread, as it is produced. */
 final class ServletPhpResponse implements PhpResponse {
     private static final ThreadLocal<byte[]> COPY_BUFFER = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
 
-    private final HttpServletResponse response;
-    private final BiConsumer<Outcome, String> onComplete;
-    private ServletOutputStream out;
+    /** Learns how PHP ended, and whether writing to the client failed along the way. */
+    interface Completion {
+        void completed(Outcome outcome, String error, boolean writeFailed);
+    }
 
-    ServletPhpResponse(HttpServletResponse response, BiConsumer<Outcome, String> onComplete) {
+    private final HttpServletResponse response;
+    private final Completion onComplete;
+    private ServletOutputStream out;
+    private boolean writeFailed;
+
+    ServletPhpResponse(HttpServletResponse response, Completion onComplete) {
         this.response = response;
         this.onComplete = onComplete;
     }
@@ -48,17 +53,31 @@ final class ServletPhpResponse implements PhpResponse {
 
     @Override
     public void body(ByteBuffer chunk) throws IOException {
-        ServletOutputStream stream = out();
-        byte[] buffer = COPY_BUFFER.get();
-        while (chunk.hasRemaining()) {
-            int n = Math.min(buffer.length, chunk.remaining());
-            chunk.get(buffer, 0, n);
-            stream.write(buffer, 0, n);
+        try {
+            ServletOutputStream stream = out();
+            byte[] buffer = COPY_BUFFER.get();
+            while (chunk.hasRemaining()) {
+                int n = Math.min(buffer.length, chunk.remaining());
+                chunk.get(buffer, 0, n);
+                stream.write(buffer, 0, n);
+            }
+        } catch (IOException | RuntimeException e) {
+            writeFailed = true;
+            throw e;
         }
     }
 
     @Override
     public void sendFile(Path file, long offset, long length) throws IOException {
+        try {
+            copyFile(file, offset, length);
+        } catch (IOException | RuntimeException e) {
+            writeFailed = true;
+            throw e;
+        }
+    }
+
+    private void copyFile(Path file, long offset, long length) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long remaining = length < 0 ? Math.max(0, channel.size() - offset) : length;
             if (response.getHeader("Content-Length") == null) {
@@ -83,7 +102,12 @@ final class ServletPhpResponse implements PhpResponse {
 
     @Override
     public void flush() throws IOException {
-        out().flush();
+        try {
+            out().flush();
+        } catch (IOException | RuntimeException e) {
+            writeFailed = true;
+            throw e;
+        }
     }
 
     private ServletOutputStream out() throws IOException {
@@ -95,6 +119,6 @@ final class ServletPhpResponse implements PhpResponse {
 
     @Override
     public void complete(Outcome outcome, String error) {
-        onComplete.accept(outcome, error);
+        onComplete.completed(outcome, error, writeFailed);
     }
 }

@@ -155,7 +155,7 @@ final class WorkerPool implements WorkerPoolMXBean {
             }
             if (pending.claim()) {
                 busy.incrementAndGet();
-                return new PhpExchange(pending.php, new ServletPhpResponse(pending.response, (o, e) -> completed(pending, o, e)));
+                return new PhpExchange(pending.php, new ServletPhpResponse(pending.response, (o, e, writeFailed) -> completed(pending, o, e, writeFailed)));
             }
         }
     }
@@ -174,7 +174,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         bootFailing = false;
     }
 
-    private void completed(PendingRequest pending, Outcome outcome, String error) {
+    private void completed(PendingRequest pending, Outcome outcome, String error, boolean writeFailed) {
         busy.decrementAndGet();
         long nanos = System.nanoTime() - pending.takenNanos;
         requests.incrementAndGet();
@@ -199,10 +199,11 @@ final class WorkerPool implements WorkerPoolMXBean {
                 } else if (failed && response.getStatus() < 500) {
                     response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
                 }
-            } else if (failed) {
+            } else if (failed || writeFailed) {
                 // part of the body is out: the client must see a broken response, not a short one
                 pending.finish();
-                pending.request.setAttribute(OctaneServlet.ABORT_ATTRIBUTE, outcome + (error.isEmpty() ? "" : ": " + error));
+                pending.request.setAttribute(OctaneServlet.ABORT_ATTRIBUTE, writeFailed ? "writing to the client failed"
+                        : outcome + (error.isEmpty() ? "" : ": " + error));
                 pending.async.dispatch();
                 return;
             }

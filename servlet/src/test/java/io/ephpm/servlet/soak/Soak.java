@@ -1,10 +1,8 @@
 package io.ephpm.servlet.soak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,11 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * A mixed workload at many concurrent connections against PHP workers in a separate server JVM:
- * logins with sessions, JSON GETs, form posts, uploads, SSE streams, downloads and static files.
- * Every answer is checked for its own request's nonce and its own client's user.
+ * Many concurrent connections of mixed traffic against PHP in a separate server JVM, whose memory,
+ * threads, file descriptors and upload temp files are measured from outside. The {@link Workload}
+ * decides the app and the traffic: logins with sessions, GETs, form posts, uploads, SSE streams,
+ * downloads and static files, every answer checked for its own request's nonce and its own user.
  *
- * <p>{@code Soak.main("--seconds", "60")}; {@code --minutes 30} for the long run.
+ * <p>{@code Soak.main("--seconds", "60")}; {@code --minutes 30} for the long run; {@code --sample}
+ * for the sample Laravel app instead of plain PHP workers.
  */
 public final class Soak {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,37 +76,47 @@ public final class Soak {
     public static void main(String[] args) throws Exception {
         Duration duration = Duration.ofSeconds(60);
         int connections = 200;
+        Workload workload = new PlainWorkload();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> duration = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--minutes" -> duration = Duration.ofMinutes(Long.parseLong(args[++i]));
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--seconds N | --minutes N | --connections N)");
+                case "--sample" -> workload = new SampleWorkload();
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (--seconds N | --minutes N | --connections N | --sample)");
             }
         }
-        Report report = run(Options.of(duration, connections));
+        Report report = run(Options.of(duration, connections), workload);
         System.out.println(report.table());
         report.firstProblems().forEach(p -> System.out.println("problem: " + p));
         System.exit(report.errors() == 0 && report.isolationViolations() == 0 ? 0 : 1);
     }
 
-    public static Report run(Options options) throws Exception {
+    public static Report run(Options options, Workload workload) throws Exception {
         Path work = Files.createTempDirectory("ephpm-soak");
-        Path app = io.ephpm.servlet.TestApp.copyResource("/soak-app");
+        Path app = workload.app();
         Path uploads = Files.createDirectories(work.resolve("uploads"));
         Path sessions = Files.createDirectories(work.resolve("sessions"));
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-XX:-UseDynamicNumberOfCompilerThreads",
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-XX:-UseDynamicNumberOfCompilerThreads",
                 "-cp", System.getProperty("java.class.path"), SoakServer.class.getName(),
-                app.toString(), uploads.toString(), sessions.toString(), Integer.toString(options.workers()))
-                .redirectErrorStream(true).start();
+                "app-root=" + app, "workers=" + options.workers(), "queue-timeout=60",
+                "php.upload_tmp_dir=" + uploads, "php.session.save_path=" + sessions));
+        command.addAll(workload.serverSettings());
+        Path serverLog = work.resolve("server.log");
+        Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
         try {
-            int port = awaitPort(server);
+            int port = awaitPort(server, serverLog);
             String base = "http://127.0.0.1:" + port + "/";
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();
-            new Client(client, base, "warm-up").session(new Stats(), 12);
-            Thread.sleep(3000); // let the server close the warm-up connection, as it will close the load's
+            Stats warmUp = new Stats();
+            workload.client(client, base, "warm-up").warmUp(warmUp);
+            if (!warmUp.isQuiet()) {
+                throw new IllegalStateException("the warm-up failed: " + warmUp.problems);
+            }
+            Thread.sleep(12_000); // let the server close the warm-up connections, as it will close the load's
             long pid = server.pid();
             long rssStart = rssKb(pid);
             List<String> namesBefore = threadNames(pid);
@@ -119,15 +129,19 @@ public final class Soak {
             long deadline = start + options.duration().toNanos();
             ExecutorService clients = Executors.newFixedThreadPool(options.connections());
             for (int c = 0; c < options.connections(); c++) {
-                Client each = new Client(client, base, "client-" + c + "-" + UUID.randomUUID().toString().substring(0, 8));
-                clients.submit(() -> each.runUntil(stats, deadline));
+                Workload.Client each = workload.client(client, base, "client" + c + "x" + UUID.randomUUID().toString().substring(0, 8));
+                clients.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        each.next(stats);
+                    }
+                });
             }
             Thread.sleep(options.warmup().toMillis());
             long rssWarm = rssKb(pid);
             clients.shutdown();
             clients.awaitTermination(options.duration().toSeconds() + 120, TimeUnit.SECONDS);
             long rssEnd = rssKb(pid);
-            Thread.sleep(5000); // the server closes idle connections after 2 s
+            Thread.sleep(13_000); // the server closes idle connections after 10 s
             List<String> namesAfter = threadNames(pid);
             int threadsAfter = namesAfter.size();
             if (threadsAfter != threadsBefore) {
@@ -139,6 +153,9 @@ public final class Soak {
             }
             int fdsAfter = count(Path.of("/proc", Long.toString(pid), "fd"));
             int tmpAfter = count(uploads);
+            if (!stats.isQuiet()) {
+                stats.note("the server's log: " + serverLog);
+            }
             return new Report(stats.requests.get(), stats.errors.get(), stats.violations.get(), List.copyOf(stats.problems),
                     Map.copyOf(stats.byKind.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
                             e -> e.getValue().get()))),
@@ -151,26 +168,17 @@ public final class Soak {
         }
     }
 
-    private static int awaitPort(Process server) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        StringBuilder seen = new StringBuilder();
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith("PORT ")) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        out.transferTo(java.io.Writer.nullWriter());
-                    } catch (IOException ignored) {
-                        // the server went away
-                    }
-                }, "soak-server-output");
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(line.substring(5).trim());
+    private static int awaitPort(Process server, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && server.isAlive()) {
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith("PORT ")) {
+                    return Integer.parseInt(line.substring(5).trim());
+                }
             }
-            seen.append(line).append('\n');
+            Thread.sleep(100);
         }
-        throw new IOException("the soak server did not start:\n" + seen);
+        throw new IOException("the soak server did not start:\n" + Files.readString(log));
     }
 
     static long rssKb(long pid) throws IOException {
@@ -210,12 +218,17 @@ public final class Soak {
         }
     }
 
-    private static final class Stats {
+    /** What the clients saw, counted across all of them. */
+    static final class Stats {
         final AtomicLong requests = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicLong violations = new AtomicLong();
         final Map<String, AtomicLong> byKind = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+
+        boolean isQuiet() {
+            return errors.get() == 0 && violations.get() == 0;
+        }
 
         void ok(String kind) {
             requests.incrementAndGet();
@@ -237,159 +250,6 @@ public final class Soak {
             if (problems.size() < 20) {
                 problems.add(what);
             }
-        }
-    }
-
-    /** One connection's worth of traffic: a logged-in user cycling through the workload. */
-    private static final class Client {
-        private static final String[] KINDS = {"json", "form", "upload", "sse", "download", "static", "json"};
-        private final HttpClient http;
-        private final String base;
-        private final String user;
-        private final Random random = new Random();
-        private String cookie = "";
-
-        Client(HttpClient http, String base, String user) {
-            this.http = http;
-            this.base = base;
-            this.user = user;
-        }
-
-        void runUntil(Stats stats, long deadline) {
-            int turn = 0;
-            while (System.nanoTime() < deadline) {
-                if (cookie.isEmpty()) {
-                    once(stats, "login");
-                }
-                once(stats, KINDS[turn++ % KINDS.length]);
-            }
-        }
-
-        void session(Stats stats, int requests) {
-            once(stats, "login");
-            for (int i = 0; i < requests; i++) {
-                once(stats, KINDS[i % KINDS.length]);
-            }
-        }
-
-        private void once(Stats stats, String kind) {
-            String nonce = UUID.randomUUID().toString();
-            try {
-                switch (kind) {
-                    case "login" -> login(stats, nonce);
-                    case "json" -> expectJson(stats, kind, send(request("?r=json&nonce=" + nonce).GET()), nonce);
-                    case "form" -> expectJson(stats, kind, send(request("?r=form").header("Content-Type",
-                            "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("nonce=" + nonce
-                            + "&field=value"))), nonce);
-                    case "upload" -> upload(stats, nonce);
-                    case "sse" -> sse(stats, nonce);
-                    case "download" -> download(stats, nonce);
-                    default -> {
-                        HttpResponse<String> r = send(request("app.css").GET());
-                        if (r.statusCode() == 200 && r.body().startsWith("body")) {
-                            stats.ok(kind);
-                        } else {
-                            stats.error("static " + r.statusCode());
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                stats.error(kind + ": " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private HttpRequest.Builder request(String path) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
-            return cookie.isEmpty() ? b : b.header("Cookie", cookie);
-        }
-
-        private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        private void login(Stats stats, String nonce) throws IOException, InterruptedException {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "?r=login")).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("user=" + user + "&nonce=" + nonce)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String session = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("PHPSESSID="))
-                    .map(c -> c.split(";", 2)[0]).findFirst().orElse("");
-            if (r.statusCode() != 200 || session.isEmpty()) {
-                stats.error("login " + r.statusCode() + " " + r.body());
-                return;
-            }
-            cookie = session;
-            expectJson(stats, "login", r, nonce);
-        }
-
-        private void upload(Stats stats, String nonce) throws IOException, InterruptedException {
-            byte[] file = new byte[16 * 1024 + random.nextInt(64 * 1024)];
-            random.nextBytes(file);
-            String boundary = "soak" + nonce.replace("-", "");
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"nonce\"\r\n\r\n" + nonce + "\r\n--"
-                    + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(file);
-            body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> r = send(request("?r=upload").header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
-            if (expectJson(stats, "upload", r, nonce)) {
-                try {
-                    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(file));
-                    if (!md5.equals(JSON.readTree(r.body()).path("md5").asText())) {
-                        stats.violation("upload answered another file's checksum: " + r.body());
-                    }
-                } catch (java.security.NoSuchAlgorithmException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-
-        private void sse(Stats stats, String nonce) throws IOException, InterruptedException {
-            HttpResponse<String> r = send(request("?r=sse&nonce=" + nonce).GET());
-            String expected = "data: " + nonce + " " + user + " 0\n\ndata: " + nonce + " " + user + " 1\n\ndata: " + nonce + " "
-                    + user + " 2\n\n";
-            if (r.statusCode() != 200) {
-                stats.error("sse " + r.statusCode());
-            } else if (!r.body().equals(expected)) {
-                stats.violation("sse for " + user + "/" + nonce + " answered " + r.body());
-            } else {
-                stats.ok("sse");
-            }
-        }
-
-        private void download(Stats stats, String nonce) throws IOException, InterruptedException {
-            HttpResponse<InputStream> r = http.send(request("?r=download&nonce=" + nonce).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            long bytes;
-            try (InputStream in = r.body(); OutputStream sink = OutputStream.nullOutputStream()) {
-                bytes = in.transferTo(sink);
-            }
-            if (r.statusCode() != 200 || bytes != 1024 * 1024) {
-                stats.error("download " + r.statusCode() + " " + bytes + " bytes");
-            } else if (!nonce.equals(r.headers().firstValue("X-Nonce").orElse(""))
-                    || !user.equals(r.headers().firstValue("X-User").orElse(""))) {
-                stats.violation("download for " + user + "/" + nonce + " came as " + r.headers().map());
-            } else {
-                stats.ok("download");
-            }
-        }
-
-        private boolean expectJson(Stats stats, String kind, HttpResponse<String> r, String nonce) throws IOException {
-            if (r.statusCode() != 200) {
-                stats.error(kind + " " + r.statusCode() + " " + r.body());
-                return false;
-            }
-            var answer = JSON.readTree(r.body());
-            if (!nonce.equals(answer.path("nonce").asText()) || !user.equals(answer.path("user").asText())) {
-                stats.violation(kind + " for " + user + "/" + nonce + " answered " + r.body());
-                return false;
-            }
-            stats.ok(kind);
-            return true;
         }
     }
 }
