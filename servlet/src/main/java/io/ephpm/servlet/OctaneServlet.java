@@ -49,6 +49,16 @@ public class OctaneServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
+        try {
+            start();
+        } catch (ServletException | RuntimeException e) {
+            // some containers (Jetty) log a servlet that fails to start only at debug level
+            getServletContext().log("ePHPm: " + getServletName() + " cannot start: " + e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    private void start() throws ServletException {
         ServletContext context = getServletContext();
         Path webappRoot = WebappRoot.resolve(context);
         try {
@@ -258,6 +268,9 @@ public class OctaneServlet extends HttpServlet {
             } catch (JMException e) {
                 LOG.log(Level.FINE, "ePHPm: MBean already gone", e);
             }
+        }
+        if (settings != null) {
+            OctaneWorkerScript.deleteExtracted(settings);
         }
         PhpRuntime.release(getServletContext().getClassLoader());
     }

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 final class OctaneWorkerScript {
     static final String COMPOSER_PATH = "vendor/ephpm/octane-driver/bin/ephpm-worker.php";
     static final String RESOURCE_PREFIX = "ephpm/octane-driver/";
+    private static final String EXTRACTED_PREFIX = "ephpm-octane-driver-";
 
     private OctaneWorkerScript() {
     }
@@ -50,13 +51,28 @@ final class OctaneWorkerScript {
         }
         Object tempdir = context.getAttribute(ServletContext.TEMPDIR);
         Path base = tempdir instanceof File dir ? dir.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
-        Path target = base.resolve("ephpm-octane-driver");
+        Path target;
         try {
+            // a directory of its own: two webapps or processes never unpack into each other's files
+            target = Files.createTempDirectory(base, EXTRACTED_PREFIX);
             extract(marker, target);
         } catch (IOException | URISyntaxException e) {
             throw new InvalidSettingException("worker-script", "could not unpack the bundled octane driver: " + e.getMessage());
         }
         return settings.withWorkerScript(target.resolve("bin/ephpm-worker.php"));
+    }
+
+    /** Removes the driver copy this servlet unpacked, once its workers have stopped. */
+    static void deleteExtracted(Settings settings) {
+        Path root = settings.workerScript().map(script -> script.getParent().getParent()).orElse(null);
+        if (root == null || !root.getFileName().toString().startsWith(EXTRACTED_PREFIX)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
+        }
     }
 
     private static void extract(URL marker, Path target) throws IOException, URISyntaxException {
