@@ -224,23 +224,27 @@ static size_t sapi_ephpm_ub_write(const char *str, size_t len) {
 		return len;
 	}
 	if (ctx->finished || ctx->sent_file) return len;
+	const size_t written = len;
 	int answer = EPHPM_CLIENT_OK;
 	if (ctx->out_len + len > OUT_CAPACITY) {
 		answer = emit_buffered(0);
-		if (answer == EPHPM_CLIENT_OK && len >= OUT_CAPACITY) {
-			answer = emit(0, str, len);
-			len = 0;
+		/* large writes go straight through, in pieces an int can count */
+		while (answer == EPHPM_CLIENT_OK && len >= OUT_CAPACITY) {
+			size_t piece = len < (1u << 24) ? len : (1u << 24);
+			answer = emit(0, str, piece);
+			str += piece;
+			len -= piece;
 		}
 	}
 	if (answer != EPHPM_CLIENT_OK) {
 		php_handle_aborted_connection();
-		return len;
+		return written;
 	}
 	if (len) {
 		memcpy(ctx->out + ctx->out_len, str, len);
 		ctx->out_len += len;
 	}
-	return len;
+	return written;
 }
 
 static void sapi_ephpm_flush(void *server_context) {

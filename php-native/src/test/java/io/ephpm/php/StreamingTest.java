@@ -47,6 +47,13 @@ class StreamingTest {
     }
 
     @Test
+    void oneHugeEchoArrivesWholeInBoundedPieces() {
+        CapturedResponse r = php.send(Php.get("huge-echo.php", ""), new CapturedResponse(false)).await();
+        assertEquals(40L * 1024 * 1024 + 3, r.bodyBytes());
+        assertTrue(r.events().stream().mapToInt(CapturedResponse.Event::size).max().orElse(0) <= 16 * 1024 * 1024);
+    }
+
+    @Test
     void clientDisconnectStopsTheOutputButNotTheThread() throws Exception {
         Path marker = Files.createTempFile("ephpm-abort", ".txt");
         Files.delete(marker);
