@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +33,7 @@ class SampleOnLauncherTest {
                     "laravel/octane is not installed: set EPHPM_OCTANE_PATH to a laravel/octane 1.5.x checkout to run the"
                             + " sample in octane mode");
         }
-        Path app = copy(Path.of(System.getProperty("ephpm.e2e.sample.app")), Files.createTempDirectory("ephpm-sample"));
+        Path app = SampleApp.copy();
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>(List.of(ServerProcess.java()));
         if (!Distributions.phpHomeOption().isEmpty()) {
@@ -107,25 +105,5 @@ class SampleOnLauncherTest {
         assertEquals(user, state.path("user").isNull() ? null : state.path("user").asText(), () -> "auth leaked: " + state);
         assertEquals(user, state.path("session").isNull() ? null : state.path("session").asText(), () -> "session leaked: " + state);
         assertTrue(state.path("config").isNull(), () -> "config changed by another request leaked: " + state);
-    }
-
-    private static Path copy(Path source, Path target) throws Exception {
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path relative = source.relativize(file);
-                if (relative.startsWith("vendor") || relative.toString().startsWith("storage/app/")
-                        || relative.toString().endsWith(".sqlite")) {
-                    continue;
-                }
-                Path destination = target.resolve(relative.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(destination);
-                } else {
-                    Files.createDirectories(destination.getParent());
-                    Files.copy(file, destination, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return target;
     }
 }
