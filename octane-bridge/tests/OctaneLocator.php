@@ -40,8 +40,9 @@ final class OctaneLocator
             return;
         }
 
-        foreach (['Contracts/Client', 'Contracts/StoppableClient', 'RequestContext', 'OctaneResponse'] as $shim) {
-            require_once __DIR__.'/Shims/'.$shim.'.php';
+        foreach (['RequestContext', 'OctaneResponse', 'Contracts\\Client', 'Contracts\\StoppableClient'] as $shim) {
+            require_once __DIR__.'/Shims/'.str_replace('\\', '/', $shim).'.php';
+            class_alias('Ephpm\\Octane\\Tests\\Shims\\'.$shim, 'Laravel\\Octane\\'.$shim);
         }
     }
 

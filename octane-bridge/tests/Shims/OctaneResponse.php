@@ -1,8 +1,8 @@
 <?php
 
-// Test-only stand-in, loaded only when laravel/octane is absent.
+// Test-only stand-in (aliased to Octane's name by OctaneLocator), loaded only when laravel/octane is absent.
 
-namespace Laravel\Octane;
+namespace Ephpm\Octane\Tests\Shims;
 
 use Symfony\Component\HttpFoundation\Response;
 

@@ -1,8 +1,8 @@
 <?php
 
-// Test-only stand-in for Octane's driver contract, loaded only when laravel/octane is absent.
+// Test-only stand-in (aliased to Octane's name by OctaneLocator) for Octane's driver contract, loaded only when laravel/octane is absent.
 
-namespace Laravel\Octane\Contracts;
+namespace Ephpm\Octane\Tests\Shims\Contracts;
 
 use Illuminate\Foundation\Application;
 use Illuminate\Http\Request;
