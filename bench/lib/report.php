@@ -140,7 +140,7 @@ if ($transport) {
             }
             printf("- **%s mode:** HTTP through Jetty + OctaneServlet adds **%.0f us** at p50 over the same PHP work in-process", $mode, $added);
             if (isset($t['jetty-static'])) {
-                printf(" (Jetty serving a static file at one connection takes %.0f us; the servlet -> PHP -> servlet hop beyond that is %.0f us)",
+                printf(" (Jetty serving a static file at one connection takes %.0f us; the servlet -> PHP -> servlet hop beyond that is %+.0f us)",
                     $t['jetty-static']['p50'], $t["ephpm-$mode"]['p50'] - $t['jetty-static']['p50'] - $t["in-process-$mode"]['p50']);
             }
             echo ".\n";
