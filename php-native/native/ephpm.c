@@ -280,8 +280,9 @@ static int sapi_ephpm_send_headers(sapi_headers_struct *headers) {
 }
 
 static size_t sapi_ephpm_read_post(char *buffer, size_t count) {
-	/* a refused body is not drained through PHP: the container discards it */
-	if (!ctx || !ctx->active || !ctx->read_body || ctx->reject_status) return 0;
+	/* a refused body, or one left unread by a finished response, is not drained through PHP: the
+	 * container discards it */
+	if (!ctx || !ctx->active || !ctx->read_body || ctx->reject_status || ctx->finished) return 0;
 	size_t total = 0;
 	while (total < count) {
 		size_t want = count - total;
@@ -563,17 +564,23 @@ static void rearm_superglobals(void) {
 	} ZEND_HASH_FOREACH_END();
 }
 
-/* Ends the current worker request (or the boot pseudo-request): flushes output, completes the
- * response, deletes upload temp files and resets the SAPI state. */
-static void worker_request_shutdown(void) {
+/* Ends the current worker request (or the boot pseudo-request): flushes output, deletes upload
+ * temp files and resets the SAPI state. The response's last piece stays in the buffers and goes to
+ * Java with the next next_request call, one crossing for both; returns that call's emit flags. */
+static int worker_request_shutdown(void) {
 	zend_try { php_output_end_all(); } zend_end_try();
 	zend_try { reload_modules(0); } zend_end_try();
 	zend_try { php_output_deactivate(); } zend_end_try();
-	finish_response(EPHPM_OK);
+	int final_flags = 0;
+	if (ctx->active && !ctx->finished) {
+		final_flags = EPHPM_EMIT_FINAL | (ctx->headers_pending ? EPHPM_EMIT_HEADERS : 0);
+		ctx->finished = 1; /* nothing more is emitted, and no unread body is drained */
+	}
 	ctx->active = 0;
 	zend_try { sapi_deactivate(); } zend_end_try();
 	clear_request_info();
 	zend_set_memory_limit(PG(memory_limit));
+	return final_flags;
 }
 
 static int worker_request_startup(void) {
@@ -638,11 +645,15 @@ PHP_FUNCTION(ephpm_take_request) {
 	const char *envelope;
 	int startup;
 	do {
-		worker_request_shutdown();
+		int final_flags = worker_request_shutdown();
 		ctx->took_first = 1;
 		zend_unset_timeout();
 
-		envelope = ctx->next_request();
+		envelope = ctx->next_request((int64_t)zend_memory_usage(1), final_flags, ctx->status, ctx->hdr,
+		                             final_flags & EPHPM_EMIT_HEADERS ? (int)ctx->hdr_len : 0, ctx->out,
+		                             final_flags ? (int)ctx->out_len : 0);
+		ctx->out_len = 0;
+		ctx->headers_pending = 0;
 		if (envelope) {
 			reset_response();
 			set_request_info(envelope);
@@ -958,7 +969,8 @@ int ephpm_worker_run(const char *script, const char *boot_envelope) {
 	int ran = run_script(script);
 	int outcome = ran < 0 ? EPHPM_STARTUP_FAILED : classify_outcome(ran);
 	shutdown_request();
-	finish_response(outcome == EPHPM_OK ? EPHPM_SCRIPT_ENDED : outcome);
+	/* a script that returns normally has answered its open request in full; only the worker ends */
+	finish_response(outcome);
 	ctx->active = 0;
 	zend_hash_clean(&ctx->env_sandbox);
 	ctx->boot_envelope = NULL;

@@ -43,8 +43,11 @@
  * SCRIPT_FILENAME, SERVER_PROTOCOL, HTTP_*, ...), registered into $_SERVER in order.
  */
 
-/* Blocks until the next request for this worker; returns its envelope, or NULL to stop. */
-typedef const char *(*ephpm_next_request_fn)(void);
+/* Completes the previous request, when flags has EPHPM_EMIT_FINAL (its last headers and body, as
+ * in an emit), then blocks until the next request for this worker; returns its envelope, or NULL
+ * to stop. memory is the worker's PHP heap (memory_get_usage(true)) between the two. */
+typedef const char *(*ephpm_next_request_fn)(int64_t memory, int flags, int status, const char *headers,
+                                             int headers_len, const char *body, int body_len);
 /* Hands response bytes to Java. headers is "Name: value\n" lines; body may be empty. */
 typedef int (*ephpm_emit_fn)(int flags, int status, const char *headers, int headers_len,
                              const char *body, int body_len);

@@ -23,7 +23,7 @@ final class EphpmLibrary {
     }
 
     interface NextRequest extends Callback {
-        Pointer invoke();
+        Pointer invoke(long memory, int flags, int status, Pointer headers, int headersLength, Pointer body, int bodyLength);
     }
 
     interface Emit extends Callback {

@@ -56,6 +56,7 @@ public final class PhpThread extends Thread {
     private final EphpmLibrary.Log logCallback = this::onLog;
 
     private Memory envelope;
+    private java.nio.ByteBuffer envelopeView;
     private Memory bootEnvelope;
     private byte[] copyBuffer = new byte[64 * 1024];
     private PhpExchange current;
@@ -118,15 +119,15 @@ public final class PhpThread extends Thread {
     public void run() {
         Outcome outcome = Outcome.NOT_ATTACHED;
         String error = "";
-        Memory iniMemory = pack(ini, null);
-        Memory environmentMemory = pack(environment, null);
+        Memory iniMemory = pack(ini);
+        Memory environmentMemory = pack(environment);
         if (EphpmLibrary.ephpm_thread_attach(workerId, iniMemory, environmentMemory, nextRequestCallback, emitCallback, readBodyCallback, logCallback) != 0) {
             listener.ended(this, outcome, "the PHP runtime is not running");
             return;
         }
         try {
             if (workerScript != null) {
-                bootEnvelope = pack(bootRequest, null);
+                bootEnvelope = pack(bootRequest);
                 outcome = Outcome.of(EphpmLibrary.ephpm_worker_run(workerScript.toString(), bootEnvelope));
                 completeUnfinished(outcome);
             } else {
@@ -158,8 +159,7 @@ public final class PhpThread extends Thread {
                 return Outcome.OK;
             }
             begin(exchange);
-            envelope = pack(exchange.request(), envelope);
-            Outcome outcome = Outcome.of(EphpmLibrary.ephpm_execute_classic(envelope));
+            Outcome outcome = Outcome.of(EphpmLibrary.ephpm_execute_classic(packEnvelope(exchange.request())));
             completeUnfinished(outcome);
             requests++;
             memoryUsage = EphpmLibrary.ephpm_memory_usage();
@@ -182,26 +182,41 @@ public final class PhpThread extends Thread {
         }
     }
 
-    private static Memory pack(PhpRequest request, Memory reuse) {
+    private static Memory pack(PhpRequest request) {
         int size = request.envelopeSize();
-        Memory memory = reuse != null && reuse.size() >= size ? reuse : new Memory(Math.max(size, 8 * 1024));
+        Memory memory = new Memory(size);
         request.writeEnvelope(memory.getByteBuffer(0, size).order(ByteOrder.nativeOrder()));
         return memory;
     }
 
+    /** Packs into this thread's envelope buffer, through one buffer view kept as long as the buffer. */
+    private Memory packEnvelope(PhpRequest request) {
+        int size = request.envelopeSize();
+        if (envelope == null || envelope.size() < size) {
+            envelope = new Memory(Math.max(size, 8 * 1024));
+            envelopeView = envelope.getByteBuffer(0, envelope.size()).order(ByteOrder.nativeOrder());
+        }
+        envelopeView.clear();
+        request.writeEnvelope(envelopeView);
+        return envelope;
+    }
+
     // ------------------------------------------------------------------ callbacks from libephpm
 
-    private Pointer onNextRequest() {
+    private Pointer onNextRequest(long memory, int flags, int status, Pointer headers, int headersLength, Pointer body,
+                                  int bodyLength) {
+        if (flags != 0) {
+            onEmit(flags, status, headers, headersLength, body, bodyLength);
+        }
+        memoryUsage = memory;
         try {
-            memoryUsage = EphpmLibrary.ephpm_memory_usage();
             PhpExchange exchange = source.take();
             if (exchange == null) {
                 return null;
             }
             begin(exchange);
             requests++;
-            envelope = pack(exchange.request(), envelope);
-            return envelope;
+            return packEnvelope(exchange.request());
         } catch (InterruptedException e) {
             return null;
         } catch (Throwable t) {
@@ -260,16 +275,24 @@ public final class PhpThread extends Thread {
         if (length <= 0) {
             return result;
         }
-        String all = new String(headers.getByteArray(0, length), StandardCharsets.ISO_8859_1);
+        byte[] bytes = headers.getByteArray(0, length);
         int start = 0;
-        while (start < all.length()) {
-            int end = all.indexOf('\n', start);
-            if (end < 0) {
-                end = all.length();
+        while (start < length) {
+            int end = start;
+            int colon = -1;
+            while (end < length && bytes[end] != '\n') {
+                if (colon < 0 && bytes[end] == ':') {
+                    colon = end;
+                }
+                end++;
             }
-            int colon = all.indexOf(':', start);
-            if (colon > start && colon < end) {
-                result.add(new PhpResponse.Header(all.substring(start, colon).trim(), all.substring(colon + 1, end).trim()));
+            if (colon > start) {
+                int valueStart = colon + 1;
+                while (valueStart < end && bytes[valueStart] == ' ') {
+                    valueStart++;
+                }
+                result.add(new PhpResponse.Header(new String(bytes, start, colon - start, StandardCharsets.ISO_8859_1),
+                        new String(bytes, valueStart, end - valueStart, StandardCharsets.ISO_8859_1)));
             }
             start = end + 1;
         }
