@@ -223,7 +223,8 @@ final class WorkerPool implements WorkerPoolMXBean {
         if (slot == null || stopping) {
             return;
         }
-        if (slot.retiring) {
+        if (slot.retiring || (slot.booted && outcome == Outcome.SCRIPT_ENDED)) {
+            // rotated by the pool, or the script ended by itself (its own request limit, say)
             rotations.incrementAndGet();
             spawn(slot.id);
         } else if (settings.mode() != Mode.CLASSIC && !slot.booted) {

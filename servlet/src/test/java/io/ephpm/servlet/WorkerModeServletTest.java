@@ -177,6 +177,24 @@ class WorkerModeServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
+    void aWorkerScriptEndingOnItsOwnCompletesItsLastRequestAndIsReplaced(Server.Kind kind) throws Exception {
+        TestApp own = TestApp.copy();
+        try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
+                "worker-script", "limited-worker.php", "workers", "1"))) {
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                HttpResponse<String> r = Http.get(server.url("/"));
+                assertEquals(200, r.statusCode(), r.body());
+                answers.add(r.body());
+            }
+            assertTrue(answers.get(2).endsWith(" 3") && answers.get(3).endsWith(" 1"), answers.toString());
+            assertEquals(0L, ((Number) server.servlet().status().get("crashes")).longValue());
+            assertEquals(2L, ((Number) server.servlet().status().get("rotations")).longValue());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
     void workersRotateWhenTheyHoldTooMuchMemory(Server.Kind kind) throws Exception {
         TestApp own = TestApp.copy();
         try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
