@@ -78,6 +78,7 @@ $loop = WorkerLoop::boot(
     new EphpmClient(),
     static fn (): ?array => \Ephpm\Worker\take_request(),
     (int) ($bootVariable('EPHPM_MAX_REQUESTS') ?? 0),
+    static fn (): bool => function_exists('Ephpm\Worker\finish_request') && \Ephpm\Worker\finish_request(),
 );
 
 $loop->run();

@@ -24,6 +24,7 @@ final class WorkerLoop
         private readonly EphpmClient $client,
         private readonly Closure $takeRequest,
         private readonly int $maxRequests = 0,
+        private readonly ?Closure $finishRequest = null,
     ) {
     }
 
@@ -31,7 +32,12 @@ final class WorkerLoop
      * Boots the Laravel application once for this worker thread. A boot failure is logged once
      * with the real exception and rethrown, so the servlet sees the worker fail to start.
      */
-    public static function boot(string $basePath, EphpmClient $client, Closure $takeRequest, int $maxRequests = 0): self
+    /**
+     * @param  Closure|null  $finishRequest  completes the open request (\Ephpm\Worker\finish_request()), so that
+     *                                       nothing the worker does while it stops ends up in that response
+     */
+    public static function boot(string $basePath, EphpmClient $client, Closure $takeRequest, int $maxRequests = 0,
+                                ?Closure $finishRequest = null): self
     {
         $worker = new Worker(new ApplicationFactory($basePath), $client);
 
@@ -47,7 +53,7 @@ final class WorkerLoop
             throw $e;
         }
 
-        return new self($worker, $client, $takeRequest, $maxRequests);
+        return new self($worker, $client, $takeRequest, $maxRequests, $finishRequest);
     }
 
     public function worker(): WorkerContract
@@ -77,6 +83,10 @@ final class WorkerLoop
                 $served++;
             }
         } finally {
+            if ($this->finishRequest !== null) {
+                ($this->finishRequest)();
+            }
+
             $this->worker->terminate();
         }
 

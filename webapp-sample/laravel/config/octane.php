@@ -11,7 +11,6 @@ use Laravel\Octane\Events\TickTerminated;
 use Laravel\Octane\Events\WorkerErrorOccurred;
 use Laravel\Octane\Events\WorkerStarting;
 use Laravel\Octane\Events\WorkerStopping;
-use Laravel\Octane\Listeners\DisconnectFromDatabases;
 use Laravel\Octane\Listeners\EnsureUploadedFilesAreValid;
 use Laravel\Octane\Listeners\EnsureUploadedFilesCanBeMoved;
 use Laravel\Octane\Listeners\FlushTemporaryContainerInstances;
@@ -53,7 +52,7 @@ return [
             StopWorkerIfNecessary::class,
         ],
         WorkerStopping::class => [
-            DisconnectFromDatabases::class,
+            // Octane's own default: its DisconnectFromDatabases listener expects a request's sandbox
         ],
     ],
 
