@@ -46,21 +46,12 @@ class JettyDistributionModuleTest {
         settings.put("ephpm.php", "memory_limit=96M");
         settings.put("ephpm.env", "GREETING=hello-from-start.d");
         jetty.configure(settings);
-        String phpHome = JettyModuleBase.phpHome();
-        LoggedProcess process = phpHome.isBlank() ? jetty.start() : jetty.start("-Dephpm.php.home=" + phpHome);
-        process.awaitStatus(jetty.uri("/php/"), 200, Duration.ofSeconds(60));
+        jetty.startServing("/php/");
     }
 
     @AfterAll
     static void stopJetty() throws Exception {
-        if (jetty == null) {
-            return;
-        }
-        try {
-            jetty.stopCleanly();
-        } finally {
-            jetty.close();
-        }
+        JettyModuleBase.stopCleanly(jetty);
     }
 
     @Test

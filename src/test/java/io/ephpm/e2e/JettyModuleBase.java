@@ -78,6 +78,26 @@ final class JettyModuleBase implements AutoCloseable {
         return process;
     }
 
+    /** Starts Jetty with the PHP build the Maven build was given, and waits for the path to answer 200. */
+    LoggedProcess startServing(String path) throws IOException, InterruptedException {
+        String phpHome = phpHome();
+        LoggedProcess started = phpHome.isBlank() ? start() : start("-Dephpm.php.home=" + phpHome);
+        started.awaitStatus(uri(path), 200, java.time.Duration.ofSeconds(60));
+        return started;
+    }
+
+    /** For an @AfterAll: stops a base that may never have been set up, cleanly, then for sure. */
+    static void stopCleanly(JettyModuleBase jetty) throws InterruptedException {
+        if (jetty == null) {
+            return;
+        }
+        try {
+            jetty.stopCleanly();
+        } finally {
+            jetty.close();
+        }
+    }
+
     /** SIGTERM, then checks that Jetty stopped the server and ePHPm drained its workers. */
     void stopCleanly() throws InterruptedException {
         process.stop(Duration.ofSeconds(60));

@@ -28,21 +28,12 @@ class JettyModuleSampleTest {
         settings.put("ephpm.workers", "2");
         settings.put("ephpm.php", "upload_max_filesize=50M,post_max_size=50M");
         jetty.configure(settings);
-        String phpHome = JettyModuleBase.phpHome();
-        LoggedProcess process = phpHome.isBlank() ? jetty.start() : jetty.start("-Dephpm.php.home=" + phpHome);
-        process.awaitStatus(jetty.uri("/"), 200, Duration.ofSeconds(60));
+        jetty.startServing("/");
     }
 
     @AfterAll
     static void stopJetty() throws Exception {
-        if (jetty == null) {
-            return;
-        }
-        try {
-            jetty.stopCleanly();
-        } finally {
-            jetty.close();
-        }
+        JettyModuleBase.stopCleanly(jetty);
     }
 
     @Test

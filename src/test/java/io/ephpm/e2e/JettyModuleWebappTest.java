@@ -56,14 +56,7 @@ class JettyModuleWebappTest {
 
     @AfterAll
     static void stopJetty() throws Exception {
-        if (jetty == null) {
-            return;
-        }
-        try {
-            jetty.stopCleanly();
-        } finally {
-            jetty.close();
-        }
+        JettyModuleBase.stopCleanly(jetty);
     }
 
     @Test
