@@ -20,7 +20,7 @@ final class JettyModuleBase implements AutoCloseable {
     private final Path home = directoryProperty("ephpm.e2e.jetty.home");
     private final Path base;
     private final int port;
-    private LoggedProcess process;
+    private ServerProcess process;
 
     private JettyModuleBase(Path base, int port) {
         this.base = base;
@@ -30,11 +30,11 @@ final class JettyModuleBase implements AutoCloseable {
     /** Runs the install step; {@code installOptions} such as {@code --with-php=DIR} go after the base. */
     static JettyModuleBase install(Path base, String... installOptions) throws IOException, InterruptedException {
         Files.createDirectories(base);
-        List<String> command = new ArrayList<>(List.of(LoggedProcess.java(), "-jar", serverJar().toString(),
+        List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-jar", serverJar().toString(),
                 "install-jetty-module", base.toString()));
         command.addAll(List.of(installOptions));
-        LoggedProcess.run(command, base, base.resolve("install.log"));
-        return new JettyModuleBase(base, LoggedProcess.freePort());
+        ServerProcess.run(command, base, base.resolve("install.log"));
+        return new JettyModuleBase(base, ServerProcess.freePort());
     }
 
     /** The launcher jar the build packed for these tests; it carries the install step. */
@@ -47,7 +47,7 @@ final class JettyModuleBase implements AutoCloseable {
     }
 
     JettyModuleBase addModules(String modules) throws IOException, InterruptedException {
-        LoggedProcess.run(List.of(LoggedProcess.java(), "-jar", home.resolve("start.jar").toString(), "--add-modules=" + modules),
+        ServerProcess.run(List.of(ServerProcess.java(), "-jar", home.resolve("start.jar").toString(), "--add-modules=" + modules),
                 base, base.resolve("add-modules.log"));
         return this;
     }
@@ -69,19 +69,19 @@ final class JettyModuleBase implements AutoCloseable {
     }
 
     /** Starts Jetty; {@code jvmOptions} go before {@code -jar start.jar}. */
-    LoggedProcess start(String... jvmOptions) throws IOException {
-        List<String> command = new ArrayList<>(List.of(LoggedProcess.java(), "-Xmx512m"));
+    ServerProcess start(String... jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-Xmx512m"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
-        process = LoggedProcess.start(command, base, Map.of("JETTY_HOME", home.toString(), "JETTY_BASE", base.toString()),
+        process = ServerProcess.start("Jetty", command, base, Map.of("JETTY_HOME", home.toString(), "JETTY_BASE", base.toString()),
                 base.resolve("console.log"));
         return process;
     }
 
     /** Starts Jetty with the PHP build the Maven build was given, and waits for the path to answer 200. */
-    LoggedProcess startServing(String path) throws IOException, InterruptedException {
+    ServerProcess startServing(String path) throws IOException, InterruptedException {
         String phpHome = phpHome();
-        LoggedProcess started = phpHome.isBlank() ? start() : start("-Dephpm.php.home=" + phpHome);
+        ServerProcess started = phpHome.isBlank() ? start() : start("-Dephpm.php.home=" + phpHome);
         started.awaitStatus(uri(path), 200, java.time.Duration.ofSeconds(60));
         return started;
     }

@@ -39,7 +39,7 @@ class JettyModuleWebappTest {
     @TempDir
     static Path temp;
     static JettyModuleBase jetty;
-    static LoggedProcess process;
+    static ServerProcess process;
 
     @BeforeAll
     static void deployAWebappWithoutJars() throws Exception {

@@ -37,6 +37,15 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, builder.start(), log);
     }
 
+    /** Runs a command to its end; fails with its output unless it exits with 0 within a minute. */
+    static void run(List<String> command, Path directory, Path log) throws IOException, InterruptedException {
+        try (ServerProcess process = start(command.get(0), command, directory, Map.of(), log)) {
+            if (!process.process.waitFor(60, TimeUnit.SECONDS) || process.process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + process.log());
+            }
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
