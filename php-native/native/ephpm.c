@@ -86,7 +86,6 @@ static char runtime_description[128];
 static HashTable configured_env; /* persistent: name -> value, the only environment PHP sees */
 static void (*original_error_cb)(int, zend_string *, const uint32_t, zend_string *);
 static void (*original_execute_internal)(zend_execute_data *, zval *);
-static zif_handler original_getenv, original_putenv;
 
 /* ---------------------------------------------------------------- envelope */
 
@@ -504,10 +503,9 @@ PHP_FUNCTION(ephpm_putenv) {
 	RETURN_TRUE;
 }
 
-static void replace_function(const char *name, zif_handler handler, zif_handler *original) {
+static void replace_function(const char *name, zif_handler handler) {
 	zend_function *f = zend_hash_str_find_ptr(CG(function_table), name, strlen(name));
 	if (f && f->type == ZEND_INTERNAL_FUNCTION) {
-		*original = f->internal_function.handler;
 		f->internal_function.handler = handler;
 	}
 }
@@ -758,8 +756,8 @@ static PHP_MINFO_FUNCTION(ephpm) {
 
 /* Runs before PHP copies its function table for each thread, so every thread gets these. */
 static PHP_MINIT_FUNCTION(ephpm) {
-	replace_function("getenv", zif_ephpm_getenv, &original_getenv);
-	replace_function("putenv", zif_ephpm_putenv, &original_putenv);
+	replace_function("getenv", zif_ephpm_getenv);
+	replace_function("putenv", zif_ephpm_putenv);
 	return SUCCESS;
 }
 
@@ -981,4 +979,3 @@ int ephpm_worker_run(const char *script, const char *boot_envelope) {
 
 const char *ephpm_last_error(void) { return ctx ? ctx->last_error : ""; }
 int64_t ephpm_memory_usage(void) { return ctx ? (int64_t)zend_memory_usage(1) : 0; }
-int64_t ephpm_requests_served(void) { return ctx ? ctx->requests : 0; }

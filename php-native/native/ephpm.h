@@ -81,7 +81,5 @@ int ephpm_worker_run(const char *script, const char *boot_envelope);
 const char *ephpm_last_error(void);
 /* Memory this thread's PHP heap holds from the system (memory_get_usage(true)), in bytes. */
 int64_t ephpm_memory_usage(void);
-/* Requests served by this thread's current worker script. */
-int64_t ephpm_requests_served(void);
 
 #endif

@@ -55,6 +55,4 @@ final class EphpmLibrary {
     static native String ephpm_last_error();
 
     static native long ephpm_memory_usage();
-
-    static native long ephpm_requests_served();
 }

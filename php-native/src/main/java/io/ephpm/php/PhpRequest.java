@@ -35,17 +35,6 @@ public final class PhpRequest {
         return body;
     }
 
-    /** The value of a server variable as PHP will see it, or null. */
-    public String variable(String name) {
-        byte[] key = name.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = names.size() - 1; i >= 0; i--) {
-            if (java.util.Arrays.equals(names.get(i), key)) {
-                return new String(values.get(i), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
-    }
-
     int envelopeSize() {
         int size = 4;
         for (int i = 0; i < names.size(); i++) {

@@ -19,12 +19,10 @@ public final class PhpRuntime {
 
     private final PhpRuntimeConfig config;
     private final String description;
-    private final boolean startedHere;
 
-    private PhpRuntime(PhpRuntimeConfig config, String description, boolean startedHere) {
+    private PhpRuntime(PhpRuntimeConfig config, String description) {
         this.config = config;
         this.description = description;
-        this.startedHere = startedHere;
     }
 
     /** Starts PHP with this configuration, or returns the runtime that is already running. */
@@ -45,7 +43,7 @@ public final class PhpRuntime {
             if (result < 0) {
                 throw new IllegalStateException("PHP runtime failed to start: " + EphpmLibrary.ephpm_startup_error());
             }
-            PhpRuntime runtime = new PhpRuntime(config, EphpmLibrary.ephpm_runtime_describe(), result == 0);
+            PhpRuntime runtime = new PhpRuntime(config, EphpmLibrary.ephpm_runtime_describe());
             if (result == 1) {
                 LOG.info("Joined the PHP runtime another classloader already started; its settings apply");
             } else {
@@ -132,8 +130,4 @@ public final class PhpRuntime {
         return description.split(";", 2)[0];
     }
 
-    /** False when another classloader had already started PHP in this process. */
-    public boolean startedHere() {
-        return startedHere;
-    }
 }

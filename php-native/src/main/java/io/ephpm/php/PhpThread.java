@@ -96,10 +96,6 @@ public final class PhpThread extends Thread {
         return workerId;
     }
 
-    public boolean isWorkerMode() {
-        return workerScript != null;
-    }
-
     /** True while an exchange is being served. */
     public boolean isBusy() {
         return busy;

@@ -53,7 +53,6 @@ final class WorkerPool implements WorkerPoolMXBean {
     private volatile boolean admitting;
     private volatile boolean stopping;
     private volatile boolean bootFailing;
-    private volatile String lastBootError = "";
 
     /** One PHP thread's place in the pool. */
     private static final class Slot {
@@ -241,9 +240,9 @@ final class WorkerPool implements WorkerPoolMXBean {
         bootFailures.incrementAndGet();
         int failures = consecutiveBootFailures.incrementAndGet();
         long delay = Math.min(MAX_BOOT_BACKOFF_MILLIS, 1000L << Math.min(failures - 1, 15));
-        lastBootError = error.isEmpty() ? outcome.toString() : error;
+        String cause = error.isEmpty() ? outcome.toString() : error;
         LOG.severe(name + ": PHP worker " + slot.id + " failed to boot " + settings.workerScript().orElseThrow() + " ("
-                + outcome + "): " + lastBootError + "; retrying in " + delay + " ms");
+                + outcome + "): " + cause + "; retrying in " + delay + " ms");
         if (live.values().stream().noneMatch(s -> s.booted)) {
             bootFailing = true;
             PendingRequest queued;
@@ -264,9 +263,6 @@ final class WorkerPool implements WorkerPoolMXBean {
         return bootFailing;
     }
 
-    String lastBootError() {
-        return lastBootError;
-    }
 
     /** Stops admission, lets queued and in-flight requests finish within the grace period, then ends the threads. */
     void stop(Duration grace) {

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import javax.management.ObjectName;
@@ -22,29 +21,25 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Classic mode (one PHP request per HTTP request) in real Jetty and Tomcat, under the context path /app. */
 class ClassicModeServletTest {
-    private static final Map<Server.Kind, Server> SERVERS = new EnumMap<>(Server.Kind.class);
+    private static Map<Server.Kind, Server> SERVERS;
     private static TestApp app;
 
     @BeforeAll
     static void start() throws Exception {
         app = TestApp.copy();
-        for (Server.Kind kind : Server.Kind.values()) {
-            SERVERS.put(kind, Server.start(kind, "/app", app.documentRoot, Map.of(
-                    "mode", "classic",
-                    "app-root", app.root.toString(),
-                    "workers", "2",
-                    "request-timeout", "2",
-                    "status-path", "/_ephpm/status",
-                    "env.APP_GREETING", "hello from the servlet config",
-                    "php.memory_limit", "96M")));
-        }
+        SERVERS = Server.startEach("/app", app.documentRoot, Map.of(
+                "mode", "classic",
+                "app-root", app.root.toString(),
+                "workers", "2",
+                "request-timeout", "2",
+                "status-path", "/_ephpm/status",
+                "env.APP_GREETING", "hello from the servlet config",
+                "php.memory_limit", "96M"));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Server s : SERVERS.values()) {
-            s.close();
-        }
+        Server.closeAll(SERVERS);
     }
 
     @ParameterizedTest

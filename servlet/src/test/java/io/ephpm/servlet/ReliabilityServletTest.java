@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the next request succeeds. docs/reliability.md tabulates these cases.
  */
 class ReliabilityServletTest {
-    private static final Map<Server.Kind, Server> SERVERS = new EnumMap<>(Server.Kind.class);
+    private static Map<Server.Kind, Server> SERVERS;
     private static TestApp app;
     private static Path uploads;
 
@@ -36,23 +35,19 @@ class ReliabilityServletTest {
     static void start() throws Exception {
         app = TestApp.copy();
         uploads = Files.createTempDirectory("ephpm-uploads");
-        for (Server.Kind kind : Server.Kind.values()) {
-            SERVERS.put(kind, Server.start(kind, "/app", app.documentRoot, Map.of(
-                    "mode", "worker",
-                    "app-root", app.root.toString(),
-                    "worker-script", "worker.php",
-                    "workers", "2",
-                    "request-timeout", "2",
-                    "php.post_max_size", "1M",
-                    "php.upload_tmp_dir", uploads.toString())));
-        }
+        SERVERS = Server.startEach("/app", app.documentRoot, Map.of(
+                "mode", "worker",
+                "app-root", app.root.toString(),
+                "worker-script", "worker.php",
+                "workers", "2",
+                "request-timeout", "2",
+                "php.post_max_size", "1M",
+                "php.upload_tmp_dir", uploads.toString()));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Server s : SERVERS.values()) {
-            s.close();
-        }
+        Server.closeAll(SERVERS);
     }
 
     private Server.Kind current;

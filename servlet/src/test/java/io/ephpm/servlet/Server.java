@@ -36,6 +36,22 @@ abstract class Server implements AutoCloseable {
         return server;
     }
 
+    /** The same webapp in each kind of container, for tests that run against both. */
+    static java.util.Map<Kind, Server> startEach(String contextPath, Path documentRoot, Map<String, String> initParams)
+            throws Exception {
+        java.util.Map<Kind, Server> servers = new java.util.EnumMap<>(Kind.class);
+        for (Kind kind : Kind.values()) {
+            servers.put(kind, start(kind, contextPath, documentRoot, initParams));
+        }
+        return servers;
+    }
+
+    static void closeAll(java.util.Map<Kind, Server> servers) throws Exception {
+        for (Server server : servers.values()) {
+            server.close();
+        }
+    }
+
     abstract void start() throws Exception;
 
     abstract int port();

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,27 +23,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Worker mode in real Jetty and Tomcat: boot once, isolation under load, crashes, replay, timeouts. */
 class WorkerModeServletTest {
-    private static final Map<Server.Kind, Server> SERVERS = new EnumMap<>(Server.Kind.class);
+    private static Map<Server.Kind, Server> SERVERS;
     private static TestApp app;
 
     @BeforeAll
     static void start() throws Exception {
         app = TestApp.copy();
-        for (Server.Kind kind : Server.Kind.values()) {
-            SERVERS.put(kind, Server.start(kind, "/app", app.documentRoot, Map.of(
-                    "mode", "worker",
-                    "app-root", app.root.toString(),
-                    "worker-script", "worker.php",
-                    "workers", "4",
-                    "request-timeout", "2")));
-        }
+        SERVERS = Server.startEach("/app", app.documentRoot, Map.of(
+                "mode", "worker",
+                "app-root", app.root.toString(),
+                "worker-script", "worker.php",
+                "workers", "4",
+                "request-timeout", "2"));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Server s : SERVERS.values()) {
-            s.close();
-        }
+        Server.closeAll(SERVERS);
     }
 
     private static Map<String, Object> json(Server server, String path) throws Exception {
