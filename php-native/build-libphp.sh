@@ -33,6 +33,10 @@ configure_flags=(
   --with-pdo-mysql=mysqlnd --with-mysqli=mysqlnd
   --with-pdo-pgsql
 )
+# A shared library pays for symbol interposition on every call between its own functions;
+# nothing interposes libphp's, so they are bound inside the library, as in a php binary.
+compile_flags="-g -O2 -fno-semantic-interposition"
+link_flags="-Wl,-Bsymbolic-functions"
 build_deps=(
   build-essential dpkg-dev pkg-config re2c bison autoconf
   libxml2-dev libsqlite3-dev libonig-dev libssl-dev zlib1g-dev
@@ -40,7 +44,7 @@ build_deps=(
 )
 
 # The key covers everything that changes the binary: version, flags, the OPcache patch.
-key_input="$version ${configure_flags[*]} $(sha256sum "$here/native/opcache-sapi.patch.sh" | cut -c1-16)"
+key_input="$version ${configure_flags[*]} $compile_flags $link_flags $(sha256sum "$here/native/opcache-sapi.patch.sh" | cut -c1-16)"
 key="$(printf '%s' "$key_input" | sha256sum | cut -c1-12)"
 safe_version="$(printf '%s' "$version" | tr -c 'A-Za-z0-9.\n' '_')"
 prefix="$cache_root/php-$safe_version-zts-$key"
@@ -93,7 +97,8 @@ log="$work/build.log"
 : > "$log"
 say "configure (log: $log)"
 [ -x ./configure ] || ./buildconf --force >>"$log" 2>&1
-./configure --prefix="$prefix" "${configure_flags[@]}" >>"$log" 2>&1 || { tail -30 "$log" >&2; die "configure failed"; }
+CFLAGS="$compile_flags" LDFLAGS="$link_flags" ./configure --prefix="$prefix" "${configure_flags[@]}" >>"$log" 2>&1 \
+  || { tail -30 "$log" >&2; die "configure failed"; }
 
 say "make -j$jobs (takes several minutes)"
 total="$(find . -name '*.c' -path './ext/*' -o -name '*.c' -path './Zend/*' -o -name '*.c' -path './main/*' | wc -l)"

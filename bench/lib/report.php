@@ -78,13 +78,14 @@ echo "req/s, p50 and p99 are medians over the rounds; errors are summed (socket 
 $opcache = glob("$work/opcache-*.json");
 if ($opcache) {
     echo "## PHP and OPcache as each server runs it\n\n";
-    echo "| server | SAPI | PHP | OPcache | memory | interned strings | max files | validate timestamps | revalidate freq | JIT buffer |\n";
-    echo "|---|---|---|---|---|---|---|---|---|---|\n";
+    echo "| server | SAPI | PHP | thread-safe | OPcache | memory | interned strings | max files | validate timestamps | revalidate freq | JIT buffer |\n";
+    echo "|---|---|---|---|---|---|---|---|---|---|---|\n";
     foreach ($opcache as $file) {
         $server = substr(basename($file, '.json'), strlen('opcache-'));
         $o = json_decode(file_get_contents($file), true) ?: [];
         $s = $o['settings'] ?? [];
-        printf("| %s | %s | %s | %s | %s MiB | %s MiB | %s | %s | %s s | %s |\n", $name($server), $o['sapi'] ?? '?', $o['php'] ?? '?',
+        printf("| %s | %s | %s | %s | %s | %s MiB | %s MiB | %s | %s | %s s | %s |\n", $name($server), $o['sapi'] ?? '?', $o['php'] ?? '?',
+            isset($o['zts']) ? ($o['zts'] ? 'ZTS' : 'NTS') : '?',
             !empty($o['enabled']) ? 'on' : '**off**', isset($s['opcache.memory_consumption']) ? $s['opcache.memory_consumption'] / 1048576 : '?',
             $s['opcache.interned_strings_buffer'] ?? '?', $s['opcache.max_accelerated_files'] ?? '?',
             isset($s['opcache.validate_timestamps']) ? var_export((bool) $s['opcache.validate_timestamps'], true) : '?',

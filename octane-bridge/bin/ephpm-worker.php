@@ -55,7 +55,9 @@ if (is_file($basePath.'/vendor/autoload.php')) {
 } else {
     // No Composer: Debian's php-laravel-framework, which lives on the include path.
     $laravelAutoload = $bootVariable('EPHPM_LARAVEL_AUTOLOAD') ?? 'Illuminate/autoload.php';
-    set_include_path(get_include_path().PATH_SEPARATOR.'/usr/share/php');
+    if (! in_array('/usr/share/php', explode(PATH_SEPARATOR, get_include_path()), true)) {
+        set_include_path(get_include_path().PATH_SEPARATOR.'/usr/share/php');
+    }
     require_once $laravelAutoload;
 }
 

@@ -7,7 +7,9 @@
 
 use Ephpm\Octane\Tests\OctaneLocator;
 
-set_include_path(get_include_path().PATH_SEPARATOR.'/usr/share/php');
+if (! in_array('/usr/share/php', explode(PATH_SEPARATOR, get_include_path()), true)) {
+    set_include_path(get_include_path().PATH_SEPARATOR.'/usr/share/php');
+}
 require_once 'Illuminate/autoload.php';
 
 spl_autoload_register(static function (string $class): void {

@@ -63,6 +63,7 @@ function bench_opcache(): void
         'enabled' => is_array($status) && !empty($status['opcache_enabled']),
         'sapi' => PHP_SAPI,
         'php' => PHP_VERSION,
+        'zts' => (bool) PHP_ZTS,
         'settings' => array_intersect_key($config, array_flip([
             'opcache.memory_consumption', 'opcache.interned_strings_buffer', 'opcache.max_accelerated_files',
             'opcache.validate_timestamps', 'opcache.revalidate_freq', 'opcache.jit', 'opcache.jit_buffer_size',

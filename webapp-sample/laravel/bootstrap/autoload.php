@@ -10,7 +10,9 @@ if (is_file(__DIR__.'/../vendor/autoload.php')) {
 }
 
 if (! class_exists(Illuminate\Foundation\Application::class)) {
-    set_include_path(get_include_path().PATH_SEPARATOR.'/usr/share/php');
+    if (! in_array('/usr/share/php', explode(PATH_SEPARATOR, get_include_path()), true)) {
+        set_include_path(get_include_path().PATH_SEPARATOR.'/usr/share/php');
+    }
     require_once 'Illuminate/autoload.php';
 }
 

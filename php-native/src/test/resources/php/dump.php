@@ -31,4 +31,5 @@ echo json_encode([
     'env' => getenv('EPHPM_TEST_ENV'),
     'home' => getenv('HOME'),
     'env_super' => $_ENV,
+    'include_path' => get_include_path(),
 ]);

@@ -63,6 +63,8 @@ public final class PhpRuntimeConfig {
         entries.put("display_startup_errors", "0");
         entries.put("log_errors", "1");
         entries.put("html_errors", "0");
+        // Debian's: its php-* library packages live in /usr/share/php
+        entries.put("include_path", ".:/usr/share/php");
         entries.putAll(ini);
         StringBuilder sb = new StringBuilder();
         entries.forEach((k, v) -> sb.append(k).append('=').append(quote(v)).append('\n'));

@@ -167,4 +167,10 @@ class ClassicModeTest {
         assertEquals(List.of(), d.get("env_super"), "variables_order GPCS leaves $_ENV empty, as php.ini-production does");
         assertFalse(System.getenv().isEmpty());
     }
+
+    @Test
+    void includePathIsDebians() {
+        // the build's own default is ".:", whose empty entry costs a failed stat() on every lookup
+        assertEquals(".:/usr/share/php", dump(get("dump.php", "")).get("include_path"));
+    }
 }
