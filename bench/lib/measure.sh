@@ -25,6 +25,29 @@ warm_up() { # name seconds path...
   for path in "$@"; do wrk_run "${SRV_URL[$name]}$path" 16 "$each" >/dev/null; done
 }
 
+# Warms a server up until its rate settles: rounds of 2 s on each path, until the first path's
+# rate moves by under 3 % from one round to the next, after at least min and at most max seconds
+# in all. A JVM at a few hundred requests a second takes far longer to compile its hot paths
+# than php-fpm takes to fill OPcache; a fixed time either cuts one short or wastes the other's.
+warm_up_until_steady() { # name min_seconds max_seconds path...
+  local name=$1 min=$2 max=$3; shift 3
+  [ "$max" = 0 ] && return 0
+  local spent=0 previous=0 rate path first
+  while [ "$spent" -lt "$max" ]; do
+    first=""
+    for path in "$@"; do
+      rate=$(wrk_run "${SRV_URL[$name]}$path" 16 2 | cut -d" " -f1)
+      [ -n "$first" ] || first=$rate
+      spent=$((spent + 2))
+    done
+    if [ "$spent" -ge "$min" ] && awk -v a="$first" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.03 && (b - a) / b < 0.03) }'; then
+      break
+    fi
+    previous=$first
+  done
+  log "  warm-up $name: ${spent} s (last rate ${first} req/s)"
+}
+
 # One measured cell: wrk, then the RSS of the server's processes, appended to $RESULTS.
 measure() { # table workers case name path round connections duration
   local table=$1 workers=$2 case=$3 name=$4 path=$5 round=$6 conns=$7 duration=$8 result rss
