@@ -33,10 +33,14 @@ final class Distributions {
         return jar;
     }
 
+    /** The PHP build the Maven build was given (-Dephpm.php.home), or "". */
+    static String phpHome() {
+        return System.getProperty("ephpm.php.home", "").strip();
+    }
+
     /** -Dephpm.php.home for the server JVMs, when the build was given one. */
     static String phpHomeOption() {
-        String home = System.getProperty("ephpm.php.home", "");
-        return home.isBlank() ? "" : "-Dephpm.php.home=" + home;
+        return phpHome().isEmpty() ? "" : "-Dephpm.php.home=" + phpHome();
     }
 
     private static Path directory(String property) {

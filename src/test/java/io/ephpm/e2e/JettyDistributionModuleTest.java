@@ -33,12 +33,12 @@ class JettyDistributionModuleTest {
 
     @TempDir
     static Path temp;
-    static JettyModuleBase jetty;
+    static JettyBase jetty;
 
     @BeforeAll
     static void installTheModuleAndStartJetty() throws Exception {
         Path app = TinyPhpApp.writeTo(temp.resolve("app"));
-        jetty = JettyModuleBase.install(temp.resolve("jetty-base")).addModules("http,ephpm");
+        jetty = JettyBase.install(temp.resolve("jetty-base")).addModules("http,ephpm");
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("ephpm.app", app.toString());
         settings.put("ephpm.contextPath", "/php");
@@ -51,7 +51,7 @@ class JettyDistributionModuleTest {
 
     @AfterAll
     static void stopJetty() throws Exception {
-        JettyModuleBase.stopCleanly(jetty);
+        JettyBase.stopCleanly(jetty);
     }
 
     @Test

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 class JettyModuleSampleTest {
     @TempDir
     static Path temp;
-    static JettyModuleBase jetty;
+    static JettyBase jetty;
 
     @BeforeAll
     static void installTheModuleAndServeTheSample() throws Exception {
         Path app = SampleApp.copy();
-        jetty = JettyModuleBase.install(temp.resolve("jetty-base")).addModules("http,ephpm");
+        jetty = JettyBase.install(temp.resolve("jetty-base")).addModules("http,ephpm");
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("ephpm.app", app.toString());
         settings.put("ephpm.mode", "auto");
@@ -32,7 +32,7 @@ class JettyModuleSampleTest {
 
     @AfterAll
     static void stopJetty() throws Exception {
-        JettyModuleBase.stopCleanly(jetty);
+        JettyBase.stopCleanly(jetty);
     }
 
     @Test

@@ -8,8 +8,7 @@ import java.nio.file.Path;
  */
 class JettyModuleWarDeploymentTest extends JettyWarDeploymentTest {
     @Override
-    JettyServer createBase(Path base) throws Exception {
-        JettyServer.installEphpmModule(base);
-        return JettyServer.inNewBase(base, "http,ee10-deploy,ephpm");
+    JettyBase createBase(Path base) throws Exception {
+        return JettyBase.install(base).addModules("http,ee10-deploy,ephpm");
     }
 }

@@ -38,13 +38,13 @@ class JettyModuleWebappTest {
 
     @TempDir
     static Path temp;
-    static JettyModuleBase jetty;
+    static JettyBase jetty;
     static ServerProcess process;
 
     @BeforeAll
     static void deployAWebappWithoutJars() throws Exception {
-        String phpHome = JettyModuleBase.phpHome();
-        jetty = JettyModuleBase.install(temp.resolve("jetty-base"), phpHome.isBlank() ? "--with-php" : "--with-php=" + phpHome)
+        String phpHome = Distributions.phpHome();
+        jetty = JettyBase.install(temp.resolve("jetty-base"), phpHome.isEmpty() ? "--with-php" : "--with-php=" + phpHome)
                 .addModules("http,ee10-deploy,ephpm");
         Path webapp = Files.createDirectories(jetty.path("webapps/phpapp/WEB-INF"));
         Files.writeString(webapp.resolve("web.xml"), WEB_XML);
@@ -56,7 +56,7 @@ class JettyModuleWebappTest {
 
     @AfterAll
     static void stopJetty() throws Exception {
-        JettyModuleBase.stopCleanly(jetty);
+        JettyBase.stopCleanly(jetty);
     }
 
     @Test

@@ -11,49 +11,45 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A fresh JETTY_BASE over the stock jetty-home, set up the way the jetty-module README tells a
- * user to: {@code java -jar ephpm-server.jar install-jetty-module BASE}, then
- * {@code java -jar start.jar --add-modules=...}, then {@code ephpm.*} lines in start.d/ephpm.ini,
- * then {@code java -jar start.jar} as a separate process.
+ * A fresh JETTY_BASE over the stock jetty-home, set up the way a user does it: for the ephpm
+ * module first {@code java -jar ephpm-server.jar install-jetty-module BASE}, then
+ * {@code java -jar start.jar --add-modules=...}, {@code ephpm.*} lines in start.d/ephpm.ini or a
+ * WAR in webapps/, then {@code java -jar start.jar} as a separate process.
  */
-final class JettyModuleBase implements AutoCloseable {
-    private final Path home = directoryProperty("ephpm.e2e.jetty.home");
+final class JettyBase implements AutoCloseable {
+    private final Path home = Distributions.jettyHome();
     private final Path base;
     private final int port;
     private ServerProcess process;
 
-    private JettyModuleBase(Path base, int port) {
-        this.base = base;
-        this.port = port;
+    private JettyBase(Path base) throws IOException {
+        this.base = Files.createDirectories(base.resolve("work")).getParent();
+        this.port = ServerProcess.freePort();
     }
 
-    /** Runs the install step; {@code installOptions} such as {@code --with-php=DIR} go after the base. */
-    static JettyModuleBase install(Path base, String... installOptions) throws IOException, InterruptedException {
-        Files.createDirectories(base);
-        List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-jar", serverJar().toString(),
+    /** An empty base. */
+    static JettyBase create(Path base) throws IOException {
+        return new JettyBase(base);
+    }
+
+    /** Runs the ephpm module's install step; {@code installOptions} such as {@code --with-php=DIR} go after the base. */
+    static JettyBase install(Path base, String... installOptions) throws IOException, InterruptedException {
+        JettyBase jetty = new JettyBase(base);
+        List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-jar", Distributions.serverJar().toString(),
                 "install-jetty-module", base.toString()));
         command.addAll(List.of(installOptions));
         ServerProcess.run(command, base, base.resolve("install.log"));
-        return new JettyModuleBase(base, ServerProcess.freePort());
+        return jetty;
     }
 
-    /** The launcher jar the build packed for these tests; it carries the install step. */
-    static Path serverJar() {
-        Path jar = Path.of(System.getProperty("ephpm.e2e.server.jar", ""));
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("ephpm-server.jar is missing: '" + jar + "' (build jetty-module first; run through Maven)");
-        }
-        return jar;
-    }
-
-    JettyModuleBase addModules(String modules) throws IOException, InterruptedException {
+    JettyBase addModules(String modules) throws IOException, InterruptedException {
         ServerProcess.run(List.of(ServerProcess.java(), "-jar", home.resolve("start.jar").toString(), "--add-modules=" + modules),
                 base, base.resolve("add-modules.log"));
         return this;
     }
 
     /** Appends {@code name=value} lines to start.d/ephpm.ini, as a user edits it. */
-    JettyModuleBase configure(Map<String, String> properties) throws IOException {
+    JettyBase configure(Map<String, String> properties) throws IOException {
         StringBuilder lines = new StringBuilder("\n");
         properties.forEach((name, value) -> lines.append(name).append('=').append(value).append('\n'));
         Files.writeString(base.resolve("start.d/ephpm.ini"), lines, StandardOpenOption.APPEND);
@@ -62,6 +58,10 @@ final class JettyModuleBase implements AutoCloseable {
 
     Path path(String relative) {
         return base.resolve(relative);
+    }
+
+    Path webapps() {
+        return base.resolve("webapps");
     }
 
     URI uri(String path) {
@@ -80,14 +80,14 @@ final class JettyModuleBase implements AutoCloseable {
 
     /** Starts Jetty with the PHP build the Maven build was given, and waits for the path to answer 200. */
     ServerProcess startServing(String path) throws IOException, InterruptedException {
-        String phpHome = phpHome();
-        ServerProcess started = phpHome.isBlank() ? start() : start("-Dephpm.php.home=" + phpHome);
-        started.awaitStatus(uri(path), 200, java.time.Duration.ofSeconds(60));
+        String phpHome = Distributions.phpHomeOption();
+        ServerProcess started = phpHome.isEmpty() ? start() : start(phpHome);
+        started.awaitStatus(uri(path), 200, Duration.ofSeconds(90));
         return started;
     }
 
     /** For an @AfterAll: stops a base that may never have been set up, cleanly, then for sure. */
-    static void stopCleanly(JettyModuleBase jetty) throws InterruptedException {
+    static void stopCleanly(JettyBase jetty) throws InterruptedException {
         if (jetty == null) {
             return;
         }
@@ -112,18 +112,5 @@ final class JettyModuleBase implements AutoCloseable {
         if (process != null) {
             process.close();
         }
-    }
-
-    /** The PHP build the Maven build was given (-Dephpm.php.home), if any. */
-    static String phpHome() {
-        return System.getProperty("ephpm.php.home", "");
-    }
-
-    private static Path directoryProperty(String name) {
-        Path dir = Path.of(System.getProperty(name, ""));
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("system property " + name + " names no directory: '" + dir + "' (run through Maven)");
-        }
-        return dir;
     }
 }
