@@ -1,29 +1,31 @@
 package io.ephpm.php;
 
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * What PHP is told about one request: the CGI/1.1 server variables that become $_SERVER (and from
  * which PHP itself builds $_GET, $_POST, $_COOKIE and $_FILES), plus the body, pulled as PHP reads it.
  *
- * <p>The whole envelope crosses into C once, as one buffer.
+ * <p>The variables are encoded straight into the envelope described in ephpm.h as they are added,
+ * one array per request, which crosses into C once.
  */
 public final class PhpRequest {
     private static final InputStream EMPTY_BODY = InputStream.nullInputStream();
+    private static final VarHandle NATIVE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
-    private final List<byte[]> names;
-    private final List<byte[]> values;
+    private final byte[] envelope;
+    private final int envelopeSize;
     private final InputStream body;
 
     private PhpRequest(Builder b) {
-        this.names = List.copyOf(b.names);
-        this.values = List.copyOf(b.values);
+        this.envelope = b.buffer;
+        this.envelopeSize = b.size;
         this.body = b.body;
     }
 
@@ -36,36 +38,26 @@ public final class PhpRequest {
     }
 
     int envelopeSize() {
-        int size = 4;
-        for (int i = 0; i < names.size(); i++) {
-            size += 4 + names.get(i).length + 1 + 4 + values.get(i).length + 1;
-        }
-        return size;
+        return envelopeSize;
     }
 
-    /** Writes the envelope described in ephpm.h; the buffer must be in native byte order. */
+    /** Writes the envelope described in ephpm.h. */
     void writeEnvelope(ByteBuffer out) {
-        out.putInt(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            putString(out, names.get(i));
-            putString(out, values.get(i));
-        }
-    }
-
-    private static void putString(ByteBuffer out, byte[] bytes) {
-        out.putInt(bytes.length);
-        out.put(bytes);
-        out.put((byte) 0);
+        out.put(envelope, 0, envelopeSize);
     }
 
     public static final class Builder {
-        private final List<byte[]> names = new ArrayList<>();
-        private final List<byte[]> values = new ArrayList<>();
+        private static final byte[] HEADER_PREFIX = "HTTP_".getBytes(StandardCharsets.US_ASCII);
+
+        private byte[] buffer = new byte[1024];
+        private int size = 4;
+        private int count;
+        private boolean handedOut;
         private InputStream body = EMPTY_BODY;
 
         /** A server variable whose value is text (a path, a name): encoded as UTF-8. */
         public Builder variable(String name, String value) {
-            return add(name, value.getBytes(StandardCharsets.UTF_8));
+            return add(null, name, value, false);
         }
 
         /**
@@ -74,21 +66,20 @@ public final class PhpRequest {
          * have been decoded as UTF-8, and is encoded back that way.
          */
         public Builder rawVariable(String name, String value) {
-            for (int i = 0; i < value.length(); i++) {
-                if (value.charAt(i) > 0xFF) {
-                    return add(name, value.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            return add(name, value.getBytes(StandardCharsets.ISO_8859_1));
+            return add(null, name, value, true);
         }
 
         /** An HTTP request header: {@code Accept-Language} becomes {@code HTTP_ACCEPT_LANGUAGE}. */
         public Builder header(String name, String value) {
-            return rawVariable(headerVariable(name), value);
+            return add(HEADER_PREFIX, name, value, true);
         }
 
         public static String headerVariable(String headerName) {
-            return "HTTP_" + headerName.toUpperCase(Locale.ROOT).replace('-', '_');
+            StringBuilder variable = new StringBuilder(HEADER_PREFIX.length + headerName.length()).append("HTTP_");
+            for (int i = 0; i < headerName.length(); i++) {
+                variable.append(headerVariableChar(headerName.charAt(i)));
+            }
+            return variable.toString();
         }
 
         public Builder body(InputStream body) {
@@ -96,22 +87,103 @@ public final class PhpRequest {
             return this;
         }
 
-        private Builder add(String name, byte[] value) {
-            if (name.isEmpty() || name.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("Invalid server variable name: '" + name + "'");
+        public PhpRequest build() {
+            NATIVE_INT.set(buffer, 0, count);
+            handedOut = true;
+            return new PhpRequest(this);
+        }
+
+        /** Appends one entry; on bad input it throws and leaves the envelope as it was. */
+        private Builder add(byte[] prefix, String name, String value, boolean raw) {
+            int nameLength = (prefix == null ? 0 : prefix.length) + name.length();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("Invalid server variable name: ''");
             }
-            for (byte b : value) {
-                if (b == 0) {
-                    throw new IllegalArgumentException("NUL byte in the value of " + name);
+            // UTF-8 needs at most three bytes per char (four per surrogate pair)
+            reserve(4 + nameLength + 1 + 4 + 3 * value.length() + 1);
+            int position = size + 4;
+            if (prefix != null) {
+                System.arraycopy(prefix, 0, buffer, position, prefix.length);
+                position += prefix.length;
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c == 0) {
+                    throw new IllegalArgumentException("Invalid server variable name: '" + name + "'");
                 }
+                if (prefix != null) {
+                    c = headerVariableChar(c);
+                }
+                buffer[position++] = (byte) (c <= 0xFF ? c : '?');
             }
-            names.add(name.getBytes(StandardCharsets.ISO_8859_1));
-            values.add(value);
+            NATIVE_INT.set(buffer, size, nameLength);
+            buffer[position++] = 0;
+            int valueStart = position + 4;
+            int valueEnd = raw && isLatin1(value) ? putLatin1(value, valueStart) : putUtf8(value, valueStart);
+            if (valueEnd < 0) {
+                throw new IllegalArgumentException("NUL byte in the value of "
+                        + (prefix == null ? name : headerVariable(name)));
+            }
+            NATIVE_INT.set(buffer, position, valueEnd - valueStart);
+            buffer[valueEnd] = 0;
+            size = valueEnd + 1;
+            count++;
             return this;
         }
 
-        public PhpRequest build() {
-            return new PhpRequest(this);
+        private static char headerVariableChar(char c) {
+            if (c == '-') {
+                return '_';
+            }
+            return c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : Character.toUpperCase(c);
+        }
+
+        private static boolean isLatin1(String value) {
+            for (int i = 0; i < value.length(); i++) {
+                if (value.charAt(i) > 0xFF) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Returns the end position, or -1 when the value holds a NUL. */
+        private int putLatin1(String value, int position) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == 0) {
+                    return -1;
+                }
+                buffer[position++] = (byte) c;
+            }
+            return position;
+        }
+
+        /** Returns the end position, or -1 when the value holds a NUL. */
+        private int putUtf8(String value, int position) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c >= 0x80) {
+                    byte[] encoded = value.substring(i).getBytes(StandardCharsets.UTF_8);
+                    System.arraycopy(encoded, 0, buffer, position, encoded.length);
+                    return value.indexOf('\0', i) >= 0 ? -1 : position + encoded.length;
+                }
+                if (c == 0) {
+                    return -1;
+                }
+                buffer[position++] = (byte) c;
+            }
+            return position;
+        }
+
+        private void reserve(int bytes) {
+            int needed = size + bytes;
+            if (handedOut || needed > buffer.length) {
+                byte[] grown = new byte[Math.max(needed, buffer.length * 2)];
+                System.arraycopy(buffer, 0, grown, 0, size);
+                buffer = grown;
+                handedOut = false;
+            }
         }
     }
 }

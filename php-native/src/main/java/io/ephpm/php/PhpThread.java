@@ -267,7 +267,7 @@ public final class PhpThread extends Thread {
     }
 
     private static List<PhpResponse.Header> parseHeaders(Pointer headers, int length) {
-        List<PhpResponse.Header> result = new ArrayList<>();
+        List<PhpResponse.Header> result = new ArrayList<>(16);
         if (length <= 0) {
             return result;
         }

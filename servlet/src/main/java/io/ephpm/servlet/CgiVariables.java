@@ -66,7 +66,7 @@ final class CgiVariables {
             if (name.indexOf('_') >= 0 || name.equalsIgnoreCase("Proxy")) {
                 continue;
             }
-            b.rawVariable(PhpRequest.Builder.headerVariable(name), joinedValues(request, name));
+            b.header(name, joinedValues(request, name));
         }
         return b.body(new RequestBody(request)).build();
     }

@@ -4,7 +4,6 @@ import io.ephpm.php.PhpRequest;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A request waiting in the pool's queue, then served by a PHP thread. Its async context is held until done. */
@@ -15,9 +14,8 @@ final class PendingRequest {
     final HttpServletRequest request;
     final HttpServletResponse response;
     final PhpRequest php;
-    final long createdNanos = System.nanoTime();
     private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
-    private volatile ScheduledFuture<?> queueTimer;
+    private volatile long queuedNanos = System.nanoTime();
     volatile boolean replayed;
     volatile long takenNanos;
 
@@ -33,10 +31,6 @@ final class PendingRequest {
         if (!state.compareAndSet(State.WAITING, State.TAKEN)) {
             return false;
         }
-        ScheduledFuture<?> timer = queueTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
         takenNanos = System.nanoTime();
         return true;
     }
@@ -46,16 +40,19 @@ final class PendingRequest {
         return state.compareAndSet(State.WAITING, State.DONE);
     }
 
+    /** Back into the queue after its worker died; it waits afresh. */
     void requeue() {
+        queuedNanos = System.nanoTime();
         state.set(State.WAITING);
+    }
+
+    /** Still waiting for a PHP thread after the queue timeout. */
+    boolean isOverdue(long nowNanos, long timeoutNanos) {
+        return nowNanos - queuedNanos >= timeoutNanos && state.get() == State.WAITING;
     }
 
     void finish() {
         state.set(State.DONE);
-    }
-
-    void queueTimer(ScheduledFuture<?> timer) {
-        this.queueTimer = timer;
     }
 
     boolean isSafeMethod() {

@@ -90,12 +90,32 @@ final class Router {
     }
 
     static boolean isHidden(String path) {
-        for (String segment : path.split("/")) {
-            if (segment.startsWith(".") && !segment.equals(".well-known")) {
+        int start = 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            if (isHiddenSegment(path, start, end)) {
                 return true;
             }
-            if (segment.equalsIgnoreCase("WEB-INF") || segment.equalsIgnoreCase("META-INF") || segment.indexOf('\0') >= 0
-                    || segment.indexOf('\\') >= 0) {
+            start = end + 1;
+        }
+        return false;
+    }
+
+    private static boolean isHiddenSegment(String path, int start, int end) {
+        int length = end - start;
+        if (length > 0 && path.charAt(start) == '.') {
+            return !(length == 11 && path.startsWith(".well-known", start));
+        }
+        if (length == 7 && path.regionMatches(true, start, "WEB-INF", 0, 7)
+                || length == 8 && path.regionMatches(true, start, "META-INF", 0, 8)) {
+            return true;
+        }
+        for (int i = start; i < end; i++) {
+            char c = path.charAt(i);
+            if (c == '\0' || c == '\\') {
                 return true;
             }
         }

@@ -31,6 +31,7 @@ import java.util.logging.Logger;
 final class WorkerPool implements WorkerPoolMXBean {
     private static final Logger LOG = Logger.getLogger(WorkerPool.class.getName());
     private static final long MAX_BOOT_BACKOFF_MILLIS = 30_000;
+    private static final long QUEUE_SWEEP_MILLIS = 100;
 
     private final Settings settings;
     private final PhpRuntime runtime;
@@ -80,6 +81,7 @@ final class WorkerPool implements WorkerPoolMXBean {
 
     void start() {
         admitting = true;
+        timers.scheduleWithFixedDelay(this::expireOverdue, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         for (int i = 0; i < settings.workers(); i++) {
             spawn(i);
         }
@@ -91,15 +93,24 @@ final class WorkerPool implements WorkerPoolMXBean {
             return false;
         }
         queue.offerLast(pending);
-        pending.queueTimer(timers.schedule(() -> expire(pending), settings.queueTimeout().toMillis(), TimeUnit.MILLISECONDS));
         return true;
     }
 
-    private void expire(PendingRequest pending) {
-        if (pending.expire()) {
-            queue.remove(pending);
-            queueTimeouts.incrementAndGet();
-            OctaneServlet.sendUnavailable(pending, "No PHP worker became free within " + settings.queueTimeout().toSeconds() + " s");
+    /**
+     * Answers 503 to the requests that waited past the queue timeout. One sweep every
+     * {@link #QUEUE_SWEEP_MILLIS} instead of a timer per request: a cancelled timer would stay in
+     * the scheduler's queue for the whole timeout, which at thousands of requests a second is a
+     * heap full of dead timers for the garbage collector to copy.
+     */
+    private void expireOverdue() {
+        long now = System.nanoTime();
+        long timeout = settings.queueTimeout().toNanos();
+        for (PendingRequest pending : queue) {
+            if (pending.isOverdue(now, timeout) && pending.expire()) {
+                queue.removeFirstOccurrence(pending);
+                queueTimeouts.incrementAndGet();
+                OctaneServlet.sendUnavailable(pending, "No PHP worker became free within " + settings.queueTimeout().toSeconds() + " s");
+            }
         }
     }
 
