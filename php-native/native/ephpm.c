@@ -745,6 +745,8 @@ static const zend_function_entry ephpm_functions[] = {
 	ZEND_RAW_FENTRY("Ephpm\\Worker\\finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request, 0)
 	ZEND_RAW_FENTRY("Ephpm\\Worker\\send_file", zif_ephpm_send_file, arginfo_ephpm_send_file, 0)
 	ZEND_RAW_FENTRY("Ephpm\\Worker\\worker_info", zif_ephpm_worker_info, arginfo_ephpm_worker_info, 0)
+	/* php-fpm's name for it, which Symfony's Response::send() and many apps call */
+	ZEND_RAW_FENTRY("fastcgi_finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request, 0)
 	ZEND_FE_END
 };
 

@@ -4,7 +4,8 @@
  * This file is documentation and an IDE stub; it is never loaded at run time.
  *
  * Besides these, the SAPI replaces getenv() and putenv(): PHP sees only the environment the
- * runtime was configured with, and putenv() changes it for the calling PHP thread only.
+ * runtime was configured with, and putenv() changes it for the calling PHP thread only. It also
+ * has php-fpm's global fastcgi_finish_request(), the same function as finish_request() below.
  */
 
 namespace Ephpm\Worker;

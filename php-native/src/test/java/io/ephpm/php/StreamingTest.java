@@ -77,4 +77,19 @@ class StreamingTest {
         assertEquals("xdropped after send_file", php.call(Php.get("sendfile.php", "file=" + file + "&echo_first=1")).body(),
                 "send_file() after body output is refused");
     }
+
+    @Test
+    void fastcgiFinishRequestCompletesTheResponseWhileTheScriptGoesOn() throws Exception {
+        Path marker = Files.createTempFile("ephpm-finish", ".txt");
+        Files.delete(marker);
+        CapturedResponse r = php.call(Php.get("finish.php", "after_ms=1500&marker=" + marker));
+        assertEquals("sent before finishing", r.body());
+        assertEquals(List.of("yes"), r.header("X-Early"));
+        assertEquals(Outcome.OK, r.outcome());
+        assertTrue(Files.notExists(marker), "the response completed only after the script had finished");
+        // the thread serves the next request once the script is done
+        assertEquals("Hello, world", php.call(Php.get("hello.php", "")).body());
+        assertEquals("went on after finishing", Files.readString(marker));
+        Files.delete(marker);
+    }
 }
