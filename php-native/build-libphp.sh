@@ -43,8 +43,10 @@ build_deps=(
   libcurl4-openssl-dev libsodium-dev libargon2-dev libpq-dev libzip-dev
 )
 
-# The key covers everything that changes the binary: version, flags, the OPcache patch.
-key_input="$version ${configure_flags[*]} $compile_flags $link_flags $(sha256sum "$here/native/opcache-sapi.patch.sh" | cut -c1-16)"
+# Small source patches, each a script that checks it applied (native/*.patch.sh).
+patches=("$here/native/opcache-sapi.patch.sh" "$here/native/call-stack-guard.patch.sh" "$here/native/ini-get-folding.patch.sh")
+# The key covers everything that changes the binary: version, flags, the patches.
+key_input="$version ${configure_flags[*]} $compile_flags $link_flags $(cat "${patches[@]}" | sha256sum | cut -c1-16)"
 key="$(printf '%s' "$key_input" | sha256sum | cut -c1-12)"
 safe_version="$(printf '%s' "$version" | tr -c 'A-Za-z0-9.\n' '_')"
 prefix="$cache_root/php-$safe_version-zts-$key"
@@ -90,7 +92,7 @@ srcdir="$work/php-src"
 rm -rf "$srcdir"
 say "unpacking source"
 dpkg-source --no-check -x "$(ls "$work"/php8.2_*.dsc | head -1)" "$srcdir" >&2 || die "dpkg-source -x failed"
-bash "$here/native/opcache-sapi.patch.sh" "$srcdir"
+for patch in "${patches[@]}"; do bash "$patch" "$srcdir"; done
 
 cd "$srcdir"
 log="$work/build.log"

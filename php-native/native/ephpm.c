@@ -73,7 +73,9 @@ typedef struct {
 
 	/* putenv() of this thread, never seen by other threads */
 	HashTable env_sandbox;
-	/* lowest usable stack address before internal calls are refused */
+	/* the thread's C stack, and the lowest address at which PHP code may still be entered */
+	char *stack_low;
+	char *stack_high;
 	char *stack_limit;
 } ephpm_ctx;
 
@@ -85,7 +87,9 @@ static char startup_error[1024];
 static char runtime_description[128];
 static HashTable configured_env; /* persistent: name -> value, the only environment PHP sees */
 static void (*original_error_cb)(int, zend_string *, const uint32_t, zend_string *);
-static void (*original_execute_internal)(zend_execute_data *, zval *);
+/* defined by native/call-stack-guard.patch.sh in libphp */
+extern ZEND_API bool (*ephpm_call_stack_exhausted)(void);
+extern ZEND_API bool ephpm_fiber_stack_bounds(const zend_fiber_context *context, char **low, char **high);
 
 /* ---------------------------------------------------------------- envelope */
 
@@ -412,15 +416,19 @@ static int classify_outcome(int bailed_out) {
 	return bailed_out ? EPHPM_FATAL : EPHPM_OK;
 }
 
-/* Refuses an internal call (array_map, usort, ...) that would overflow the C stack. */
-static void ephpm_execute_internal(zend_execute_data *execute_data, zval *return_value) {
+/* Called by the patched zend_call_function (native/call-stack-guard.patch.sh) each time C code
+ * enters PHP code again: true when fewer than STACK_RESERVE bytes of C stack are left. A Fiber runs on
+ * a C stack of its own (fiber.stack_size), whose reserve is a quarter of it at most. */
+static bool ephpm_call_stack_exhausted_here(void) {
 	char here;
-	if (UNEXPECTED(ctx && ctx->stack_limit && &here < ctx->stack_limit)) {
-		zend_throw_error(NULL, "Maximum call stack size reached: recursion through internal functions is too deep");
-		return;
+	char *low, *high;
+	if (!ctx || !ctx->stack_limit) return false;
+	if (&here >= ctx->stack_low && &here < ctx->stack_high) return &here < ctx->stack_limit;
+	if (ephpm_fiber_stack_bounds(EG(current_fiber_context), &low, &high) && &here >= low && &here < high) {
+		size_t reserve = (size_t)(high - low) / 4 < STACK_RESERVE ? (size_t)(high - low) / 4 : STACK_RESERVE;
+		return &here < low + reserve;
 	}
-	if (original_execute_internal) original_execute_internal(execute_data, return_value);
-	else execute_data->func->internal_function.handler(execute_data, return_value);
+	return false;
 }
 
 static void set_stack_limit(void) {
@@ -430,6 +438,8 @@ static void set_stack_limit(void) {
 	ctx->stack_limit = NULL;
 	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
 		if (pthread_attr_getstack(&attr, &addr, &size) == 0 && size > 2 * STACK_RESERVE) {
+			ctx->stack_low = (char *)addr;
+			ctx->stack_high = (char *)addr + size;
 			ctx->stack_limit = (char *)addr + STACK_RESERVE;
 		}
 		pthread_attr_destroy(&attr);
@@ -821,8 +831,7 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 	}
 	original_error_cb = zend_error_cb;
 	zend_error_cb = ephpm_error_cb;
-	original_execute_internal = zend_execute_internal;
-	zend_execute_internal = ephpm_execute_internal;
+	ephpm_call_stack_exhausted = ephpm_call_stack_exhausted_here;
 	zend_set_user_opcode_handler(ZEND_EXIT, ephpm_exit_handler);
 	SG(request_info).no_headers = 0;
 

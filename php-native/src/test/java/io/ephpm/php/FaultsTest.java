@@ -50,14 +50,16 @@ class FaultsTest {
         }
     }
 
-    @Test
-    void deepRecursionThroughInternalCallbacksIsRefusedNotACrash() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"callback, 0", "getter, 0", "tostring, 0", "callback, 1", "getter, 1", "tostring, 1"})
+    void recursionThatWouldOverflowTheCStackIsRefusedNotACrash(String via, int inFiber) throws Exception {
         try (Php.Worker php = Php.Worker.classic()) {
-            CapturedResponse r = php.call(Php.get("recursion.php", "depth=1000000"));
-            assertEquals(500, r.status());
+            String query = "via=" + via + "&fiber=" + inFiber;
+            CapturedResponse r = php.call(Php.get("recursion.php", query + "&depth=1000000"));
+            assertEquals(500, r.status(), r.body());
             assertTrue(r.body().startsWith("Error: Maximum call stack size reached"), r.body());
-            CapturedResponse next = php.call(Php.get("recursion.php", "depth=0"));
-            assertEquals("1", next.body(), next.error());
+            assertEquals("1", php.call(Php.get("recursion.php", query + "&depth=300")).body(),
+                    "recursion that fits the C stack runs");
         }
     }
 
