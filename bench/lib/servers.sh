@@ -55,7 +55,7 @@ start_jetty_fcgi() { # name docroot try-path workers
     || { cat "$dir/add-modules.out" >&2; die "jetty --add-modules failed"; }
   fill_template "$BENCH_HOME/conf/jetty-fcgi.xml.in" "$dir/base/etc/php-fcgi.xml" DOCROOT="$docroot" \
     TRY_PATH="$try_path" FPM_SOCKET="$dir/fpm/php-fpm.sock" WORKERS="$workers"
-  (cd "$dir/base" && exec "$JAVA" $BENCH_JVM_OPTS -jar "$JETTY_HOME/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port" \
+  (cd "$dir/base" && exec "$JAVA" $BENCH_JVM_OPTS -jar "$JETTY_HOME/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port" jetty.http.acceptQueueSize=1024 \
     etc/php-fcgi.xml >"$dir/jetty.out" 2>&1) &
   SRV_PIDS[$name]="$! $fpm"
   SRV_URL[$name]="http://127.0.0.1:$port"

@@ -15,6 +15,12 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  */
 final class EmbeddedServer {
     private static final long STOP_TIMEOUT_MILLIS = 30_000;
+    /**
+     * The listen backlog. Jetty leaves it to the JDK's 50, which a burst of a few hundred new
+     * connections overflows while the CPU is busy; the kernel then drops handshakes, and those
+     * clients wait a second or more for a retransmission. nginx asks for 511.
+     */
+    private static final int ACCEPT_QUEUE_SIZE = 1024;
 
     private final EphpmApp app;
     private final Server server = new Server();
@@ -26,6 +32,7 @@ final class EmbeddedServer {
         this.app = app;
         connector.setHost(host);
         connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(contexts));
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
