@@ -25,10 +25,10 @@ if [ ! -f "$lib" ] || [ -n "$(find "$here/native" "$here/build-shim.sh" -newer "
   echo "[shim] compiling libephpm against $php_home" >&2
   # libphp is not linked here: the runtime loads it first with RTLD_GLOBAL, and the
   # extensions PHP loads (opcache.so) need its symbols global as well.
-  # initial-exec TLS: the per-thread context is read on every internal call, without __tls_get_addr
+  # initial-exec TLS: the per-thread context is read on every SAPI callback, without __tls_get_addr
   gcc -O2 -g -fPIC -shared -std=gnu11 -ftls-model=initial-exec -Wall -Wno-unused-parameter -Wno-unused-function -Werror=implicit-function-declaration \
     -I"$inc" -I"$inc/main" -I"$inc/TSRM" -I"$inc/Zend" -I"$inc/ext" -I"$inc/ext/date/lib" \
-    -o "$lib" "$here/native/ephpm.c" -lpthread
+    -o "$lib" "$here/native/ephpm.c" -lpthread -ldl
 fi
 {
   echo "php.home=$php_home"

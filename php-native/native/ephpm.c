@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #define ZEND_ENABLE_STATIC_TSRMLS_CACHE 1
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -806,6 +807,26 @@ static void load_env_block(const char *block, int len) {
 	}
 }
 
+/* SQLite's stable configuration options (sqlite3.h), named here to need no SQLite headers. */
+#define SQLITE_CONFIG_MULTITHREAD 2
+#define SQLITE_CONFIG_MEMSTATUS 9
+
+/* pdo_sqlite and sqlite3 use the system SQLite, which by default counts every allocation under
+ * one process-wide mutex and locks a mutex per connection call: PHP threads of one process then
+ * queue on each other, as php-fpm's single-threaded workers never do. No connection is ever shared
+ * between PHP threads (persistent ones included: they are per thread), so SQLite's multi-thread
+ * mode is safe. Must run before SQLite initialises, that is before PHP's extensions start. */
+static void tune_sqlite(void) {
+	void *sqlite = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_NOLOAD);
+	if (!sqlite) return;
+	int (*config)(int, ...) = (int (*)(int, ...))dlsym(sqlite, "sqlite3_config");
+	if (config) {
+		config(SQLITE_CONFIG_MULTITHREAD);
+		config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
+	dlclose(sqlite);
+}
+
 int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const char *env_block, int env_len) {
 	pthread_mutex_lock(&runtime_lock);
 	if (runtime_state != 0) {
@@ -813,6 +834,7 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 		pthread_mutex_unlock(&runtime_lock);
 		return state == 1 ? 1 : -1;
 	}
+	tune_sqlite();
 	php_tsrm_startup();
 	ZEND_TSRMLS_CACHE_UPDATE();
 	sapi_startup(&ephpm_sapi_module);

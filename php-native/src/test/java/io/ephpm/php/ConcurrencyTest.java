@@ -48,6 +48,46 @@ class ConcurrencyTest {
         }
     }
 
+    @Test
+    void sqliteFromManyThreadsAtOnceStaysConsistent() throws Exception {
+        java.nio.file.Path db = java.nio.file.Files.createTempFile("ephpm-shared", ".sqlite");
+        java.nio.file.Files.delete(db);
+        int threads = 4;
+        int requests = 25;
+        List<Php.Worker> workers = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(threads);
+        try {
+            for (int i = 0; i < threads; i++) {
+                workers.add(Php.Worker.classic(i));
+            }
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Php.Worker worker = workers.get(t);
+                String name = "t" + t;
+                String persistent = t % 2 == 0 ? "1" : "";
+                results.add(clients.submit(() -> {
+                    for (int n = 1; n <= requests; n++) {
+                        CapturedResponse r = worker.call(Php.get("sqlite-shared.php",
+                                "db=" + db + "&thread=" + name + "&persistent=" + persistent));
+                        assertEquals(Integer.toString(n * 10), r.body(), name + ", request " + n + ": " + r.error());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : results) {
+                f.get();
+            }
+            CapturedResponse check = workers.get(0).call(Php.get("sqlite-check.php", "db=" + db));
+            assertEquals("ok " + threads * requests * 10, check.body(), check.error());
+        } finally {
+            clients.shutdownNow();
+            for (Php.Worker w : workers) {
+                w.close();
+            }
+            java.nio.file.Files.deleteIfExists(db);
+        }
+    }
+
     interface Factory {
         Php.Worker create(int id) throws Exception;
     }
