@@ -426,8 +426,7 @@ static bool ephpm_call_stack_exhausted_here(void) {
 	if (!ctx || !ctx->stack_limit) return false;
 	if (&here >= ctx->stack_low && &here < ctx->stack_high) return &here < ctx->stack_limit;
 	if (ephpm_fiber_stack_bounds(EG(current_fiber_context), &low, &high) && &here >= low && &here < high) {
-		size_t reserve = (size_t)(high - low) / 4 < STACK_RESERVE ? (size_t)(high - low) / 4 : STACK_RESERVE;
-		return &here < low + reserve;
+		return &here < low + MIN((size_t)(high - low) / 4, (size_t)STACK_RESERVE);
 	}
 	return false;
 }
@@ -820,9 +819,8 @@ static void tune_sqlite(void) {
 	void *sqlite = dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_NOLOAD);
 	if (!sqlite) return;
 	int (*config)(int, ...) = (int (*)(int, ...))dlsym(sqlite, "sqlite3_config");
-	if (config) {
-		config(SQLITE_CONFIG_MULTITHREAD);
-		config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (config && (config(SQLITE_CONFIG_MULTITHREAD) != 0 || config(SQLITE_CONFIG_MEMSTATUS, 0) != 0)) {
+		log_line(LOG_WARNING, "SQLite was initialised before PHP started; it stays in its serialised mode");
 	}
 	dlclose(sqlite);
 }

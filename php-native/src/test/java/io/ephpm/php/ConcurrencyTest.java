@@ -79,6 +79,11 @@ class ConcurrencyTest {
             }
             CapturedResponse check = workers.get(0).call(Php.get("sqlite-check.php", "db=" + db));
             assertEquals("ok " + threads * requests * 10, check.body(), check.error());
+            // the persistent connections are open, yet SQLite counts no memory: the runtime turned
+            // its allocation statistics (one process-wide mutex) off before PHP started
+            long counted = com.sun.jna.NativeLibrary.getInstance("libsqlite3.so.0")
+                    .getFunction("sqlite3_memory_used").invokeLong(new Object[0]);
+            assertEquals(0, counted, "bytes SQLite counted under its global mutex");
         } finally {
             clients.shutdownNow();
             for (Php.Worker w : workers) {
