@@ -16,8 +16,11 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 say() { echo "[libphp] $*" >&2; }
 die() { echo "[libphp] ERROR: $*" >&2; exit 1; }
 
+# --disable-cli: with a program SAPI beside the shared embed SAPI, PHP's configure keeps libtool's
+# static objects on, and every file is compiled twice. Nothing here runs the CLI binary.
 configure_flags=(
   --enable-embed=shared
+  --disable-cli
   --enable-zts
   --disable-zend-signals
   --enable-zend-max-execution-timers
