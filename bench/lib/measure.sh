@@ -68,8 +68,8 @@ rotate() { # offset item...
 
 # Measures every case on every server, ROUNDS times; the order of the servers rotates from case to
 # case and round to round, so no server always runs first (warmest caches) or last.
-run_cases() { # table workers "case=path ..." server...
-  local table=$1 workers=$2 cases=$3; shift 3
+run_cases() { # table workers seconds "case=path ..." server...
+  local table=$1 workers=$2 seconds=$3 cases=$4; shift 4
   local round idx spec name path
   for ((round = 1; round <= BENCH_ROUNDS; round++)); do
     idx=0
@@ -77,7 +77,7 @@ run_cases() { # table workers "case=path ..." server...
       for name in $(rotate $((round + idx)) "$@"); do
         path=${SRV_PATH[$name]:-${spec#*=}}
         [ -n "${SRV_ONLY_CASE[$name]:-}" ] && [ "${SRV_ONLY_CASE[$name]}" != "${spec%%=*}" ] && continue
-        measure "$table" "$workers" "${spec%%=*}" "$name" "$path" "$round" "$BENCH_CONNECTIONS" "$BENCH_DURATION"
+        measure "$table" "$workers" "${spec%%=*}" "$name" "$path" "$round" "$BENCH_CONNECTIONS" "$seconds"
       done
       idx=$((idx + 1))
     done

@@ -29,6 +29,6 @@ suite_laravel() { # workers
   for name in "${LARAVEL_SERVERS[@]}"; do
     warm_up_until_steady "$name" $((BENCH_LARAVEL_WARMUP < 20 ? BENCH_LARAVEL_WARMUP : 20)) "$BENCH_LARAVEL_WARMUP" /api/hello /api/notes
   done
-  run_cases main "$w" "$LARAVEL_CASES" "${LARAVEL_SERVERS[@]}"
+  run_cases main "$w" "$BENCH_LARAVEL_DURATION" "$LARAVEL_CASES" "${LARAVEL_SERVERS[@]}"
   stop_all_servers
 }

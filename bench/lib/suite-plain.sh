@@ -23,7 +23,7 @@ suite_plain() { # workers
   for name in "${servers[@]}" jetty-static; do
     warm_up "$name" "$BENCH_WARMUP" ${SRV_PATH[$name]:-/hello.php} /json.php /sqlite.php /cpu.php
   done
-  run_cases main "$w" "$PLAIN_CASES" "${servers[@]}" jetty-static
+  run_cases main "$w" "$BENCH_DURATION" "$PLAIN_CASES" "${servers[@]}" jetty-static
   unset "SRV_PIDS[jetty-static]"
   stop_all_servers
 }
