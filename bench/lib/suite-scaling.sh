@@ -15,7 +15,7 @@ suite_scaling() {
     local idx=0
     for c in $BENCH_SCALING_CONNECTIONS; do
       for name in $(rotate "$idx" "${servers[@]}"); do
-        measure scaling "$w" hello "$name" /hello.php "$round" "$c" "$BENCH_SCALING_DURATION"
+        measure scaling "$w" hello "$name" /hello.php "$round" "$c" "$BENCH_DURATION"
       done
       idx=$((idx + 1))
     done

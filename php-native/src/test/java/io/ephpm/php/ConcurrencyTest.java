@@ -2,6 +2,9 @@ package io.ephpm.php;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.sun.jna.NativeLibrary;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +53,8 @@ class ConcurrencyTest {
 
     @Test
     void sqliteFromManyThreadsAtOnceStaysConsistent() throws Exception {
-        java.nio.file.Path db = java.nio.file.Files.createTempFile("ephpm-shared", ".sqlite");
-        java.nio.file.Files.delete(db);
+        Path db = Files.createTempFile("ephpm-shared", ".sqlite");
+        Files.delete(db);
         int threads = 4;
         int requests = 25;
         List<Php.Worker> workers = new ArrayList<>();
@@ -81,7 +84,7 @@ class ConcurrencyTest {
             assertEquals("ok " + threads * requests * 10, check.body(), check.error());
             // the persistent connections are open, yet SQLite counts no memory: the runtime turned
             // its allocation statistics (one process-wide mutex) off before PHP started
-            long counted = com.sun.jna.NativeLibrary.getInstance("libsqlite3.so.0")
+            long counted = NativeLibrary.getInstance("libsqlite3.so.0")
                     .getFunction("sqlite3_memory_used").invokeLong(new Object[0]);
             assertEquals(0, counted, "bytes SQLite counted under its global mutex");
         } finally {
@@ -89,7 +92,7 @@ class ConcurrencyTest {
             for (Php.Worker w : workers) {
                 w.close();
             }
-            java.nio.file.Files.deleteIfExists(db);
+            Files.deleteIfExists(db);
         }
     }
 
