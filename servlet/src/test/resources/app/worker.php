@@ -21,6 +21,7 @@ while ($request = \Ephpm\Worker\take_request()) {
                 touch($marker);
                 throw new RuntimeException('crash once');
             }
+            unlink($marker);
             echo "survived replay $bootId";
             break;
         case 'exit':

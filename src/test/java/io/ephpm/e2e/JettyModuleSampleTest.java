@@ -19,7 +19,7 @@ class JettyModuleSampleTest {
 
     @BeforeAll
     static void installTheModuleAndServeTheSample() throws Exception {
-        Path app = SampleApp.copy();
+        Path app = SampleApp.copy(temp.resolve("app"));
         jetty = JettyBase.install(temp.resolve("jetty-base")).addModules("http,ephpm");
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("ephpm.app", app.toString());

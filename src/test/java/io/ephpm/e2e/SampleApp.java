@@ -11,9 +11,10 @@ final class SampleApp {
     private SampleApp() {
     }
 
-    static Path copy() throws IOException {
+    /** Copies the app into {@code target}, which it creates. */
+    static Path copy(Path target) throws IOException {
         Path source = Path.of(System.getProperty("ephpm.e2e.sample.app"));
-        Path target = Files.createTempDirectory("ephpm-sample");
+        Files.createDirectories(target);
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = source.relativize(file);

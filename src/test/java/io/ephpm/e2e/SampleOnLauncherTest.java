@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,14 +28,14 @@ class SampleOnLauncherTest {
 
     @ParameterizedTest(name = "{0} mode")
     @ValueSource(strings = {"classic", "octane"})
-    void theSampleServesEveryUserOnlyTheirOwnState(String mode) throws Exception {
+    void theSampleServesEveryUserOnlyTheirOwnState(String mode, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path temp) throws Exception {
         String octane = System.getenv("EPHPM_OCTANE_PATH");
         if (mode.equals("octane")) {
             Assumptions.assumeTrue(octane != null && Files.isRegularFile(Path.of(octane, "src", "Worker.php")),
                     "laravel/octane is not installed: set EPHPM_OCTANE_PATH to a laravel/octane 1.5.x checkout to run the"
                             + " sample in octane mode");
         }
-        Path app = SampleApp.copy();
+        Path app = SampleApp.copy(temp.resolve("app"));
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>(List.of(ServerProcess.java()));
         if (!Distributions.phpHomeOption().isEmpty()) {

@@ -14,9 +14,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Eight PHP threads at once; every answer must carry its own request's data and nothing else. */
 class ConcurrencyTest {
+    @TempDir
+    Path temp;
+
     private static final int THREADS = 8;
     private static final int REQUESTS_PER_THREAD = 150;
 
@@ -53,7 +57,7 @@ class ConcurrencyTest {
 
     @Test
     void sqliteFromManyThreadsAtOnceStaysConsistent() throws Exception {
-        Path db = Files.createTempFile("ephpm-shared", ".sqlite");
+        Path db = Files.createTempFile(temp, "ephpm-shared", ".sqlite");
         Files.delete(db);
         int threads = 4;
         int requests = 25;

@@ -3,13 +3,18 @@ package io.ephpm.php;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Input past PHP's limits is answered 4xx by the SAPI; the script never sees cut-short input. */
 class InputLimitsTest {
+    @TempDir
+    Path temp;
+
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -21,7 +26,7 @@ class InputLimitsTest {
             return e == stop ? null : e;
         };
         PhpThread.Builder builder = workerMode ? PhpThread.worker(Php.runtime(), Php.SCRIPTS.resolve("worker-counter.php"), source)
-                .bootRequest(PhpRequest.builder().variable("BOOT_LOG", java.nio.file.Files.createTempFile("boot", ".log").toString()).build())
+                .bootRequest(PhpRequest.builder().variable("BOOT_LOG", java.nio.file.Files.createTempFile(temp, "boot", ".log").toString()).build())
                 : PhpThread.classic(Php.runtime(), source);
         PhpThread thread = builder.ini(Map.of("post_max_size", "1K", "max_input_vars", "10", "max_file_uploads", "2")).start();
         try {

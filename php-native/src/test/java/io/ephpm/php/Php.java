@@ -99,8 +99,9 @@ final class Php {
                     : PhpThread.classic(runtime(), source);
             if (worker) {
                 try {
-                    b.bootRequest(PhpRequest.builder()
-                            .variable("BOOT_LOG", java.nio.file.Files.createTempFile("ephpm-boot", ".log").toString()).build());
+                    Path bootLog = java.nio.file.Files.createTempFile("ephpm-boot", ".log");
+                    bootLog.toFile().deleteOnExit(); // some workers outlive their test class (a crashed one is never closed)
+                    b.bootRequest(PhpRequest.builder().variable("BOOT_LOG", bootLog.toString()).build());
                 } catch (java.io.IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -9,8 +9,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamingTest {
+    @TempDir
+    Path temp;
+
     private static Php.Worker php;
 
     @BeforeAll
@@ -55,7 +59,7 @@ class StreamingTest {
 
     @Test
     void clientDisconnectStopsTheOutputButNotTheThread() throws Exception {
-        Path marker = Files.createTempFile("ephpm-abort", ".txt");
+        Path marker = Files.createTempFile(temp, "ephpm-abort", ".txt");
         Files.delete(marker);
         CapturedResponse r = php.send(Php.get("big.php", "mb=10&marker=" + marker),
                 new CapturedResponse(false).disconnectAfter(1024 * 1024)).await();
@@ -68,7 +72,7 @@ class StreamingTest {
 
     @Test
     void sendFileHandsTheSegmentToTheContainer() throws Exception {
-        Path file = Files.createTempFile("ephpm-send", ".bin");
+        Path file = Files.createTempFile(temp, "ephpm-send", ".bin");
         Files.writeString(file, "0123456789abcdef");
         CapturedResponse all = php.call(Php.get("sendfile.php", "file=" + file));
         assertEquals("0123456789abcdef", all.body());
@@ -80,7 +84,7 @@ class StreamingTest {
 
     @Test
     void fastcgiFinishRequestCompletesTheResponseWhileTheScriptGoesOn() throws Exception {
-        Path marker = Files.createTempFile("ephpm-finish", ".txt");
+        Path marker = Files.createTempFile(temp, "ephpm-finish", ".txt");
         Files.delete(marker);
         CapturedResponse r = php.call(Php.get("finish.php", "after_ms=1500&marker=" + marker));
         assertEquals("sent before finishing", r.body());

@@ -14,13 +14,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkerModeTest {
+    @TempDir
+    Path temp;
+
 
     @Test
     @SuppressWarnings("unchecked")
     void bootsOnceAndServesAThousandRequests() throws Exception {
-        Path bootLog = Files.createTempFile("ephpm-boot", ".log");
+        Path bootLog = Files.createTempFile(temp, "ephpm-boot", ".log");
         BlockingQueue<PhpExchange> queue = new LinkedBlockingQueue<>();
         PhpExchange stop = new PhpExchange(null, null);
         AtomicReference<Outcome> ended = new AtomicReference<>();
@@ -89,7 +93,7 @@ class WorkerModeTest {
     @Test
     void takeRequestOutsideAWorkerIsAnError() {
         try (Php.Worker classic = Php.Worker.classic()) {
-            Path script = Files.writeString(Files.createTempFile("ephpm-take", ".php"),
+            Path script = Files.writeString(Files.createTempFile(temp, "ephpm-take", ".php"),
                     "<?php try { \\Ephpm\\Worker\\take_request(); } catch (LogicException $e) { echo $e->getMessage(); }");
             PhpRequest request = Php.request("GET", "x", "").variable("SCRIPT_FILENAME", script.toString()).build();
             assertEquals("Ephpm\\Worker\\take_request() is only available in a worker script", classic.call(request).body());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpRequest;
@@ -16,17 +17,20 @@ import java.util.Map;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Classic mode (one PHP request per HTTP request) in real Jetty and Tomcat, under the context path /app. */
 class ClassicModeServletTest {
     private static Map<Server.Kind, Server> SERVERS;
+    @TempDir
+    static Path temp;
     private static TestApp app;
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestApp.copy();
+        app = TestApp.copy(temp.resolve("app"));
         SERVERS = Server.startEach("/app", app.documentRoot, Map.of(
                 "mode", "classic",
                 "app-root", app.root.toString(),

@@ -3,6 +3,7 @@ package io.ephpm.servlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,8 +28,8 @@ class LifecycleServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void aWorkerThatFailsToBootAnswers503AndRecoversWithBackoff(Server.Kind kind) throws Exception {
-        TestApp app = TestApp.copy();
+    void aWorkerThatFailsToBootAnswers503AndRecoversWithBackoff(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp app = TestApp.copy(appDir);
         Files.writeString(app.root.resolve("boot-fails"), "database unreachable");
         StringBuilder log = new StringBuilder();
         Handler capture = new Handler() {
@@ -77,8 +79,8 @@ class LifecycleServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void redeployingUnderLoadAnswersEveryRequestAndHangsNone(Server.Kind kind) throws Exception {
-        TestApp app = TestApp.copy();
+    void redeployingUnderLoadAnswersEveryRequestAndHangsNone(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp app = TestApp.copy(appDir);
         try (Server server = Server.start(kind, "/app", app.documentRoot, workerParams(app, "2"))) {
             java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
             java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
@@ -112,8 +114,8 @@ class LifecycleServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void undeployDrainsInFlightRequestsAndTwentyRedeploysLeakNoThreads(Server.Kind kind) throws Exception {
-        TestApp app = TestApp.copy();
+    void undeployDrainsInFlightRequestsAndTwentyRedeploysLeakNoThreads(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp app = TestApp.copy(appDir);
         long baseline = phpThreads();
         try (Server server = Server.start(kind, "/app", app.documentRoot, workerParams(app, "2"))) {
             CompletableFuture<HttpResponse<String>> inFlight = Http.CLIENT.sendAsync(

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,13 +29,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ReliabilityServletTest {
     private static Map<Server.Kind, Server> SERVERS;
+    @TempDir
+    static Path temp;
     private static TestApp app;
     private static Path uploads;
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestApp.copy();
-        uploads = Files.createTempDirectory("ephpm-uploads");
+        app = TestApp.copy(temp.resolve("app"));
+        uploads = Files.createDirectories(temp.resolve("uploads"));
         SERVERS = Server.startEach("/app", app.documentRoot, Map.of(
                 "mode", "worker",
                 "app-root", app.root.toString(),

@@ -138,6 +138,7 @@ abstract class Server implements AutoCloseable {
         private Tomcat tomcat;
         private Context context;
         private Wrapper wrapper;
+        private Path baseDir;
 
         TomcatServer(String contextPath, Path documentRoot, Map<String, String> initParams) {
             super(contextPath, documentRoot, initParams);
@@ -146,7 +147,8 @@ abstract class Server implements AutoCloseable {
         @Override
         void start() throws Exception {
             tomcat = new Tomcat();
-            tomcat.setBaseDir(Files.createTempDirectory("ephpm-tomcat").toString());
+            baseDir = Files.createTempDirectory("ephpm-tomcat");
+            tomcat.setBaseDir(baseDir.toString());
             tomcat.setHostname("127.0.0.1");
             tomcat.setPort(0);
             tomcat.getConnector().setProperty("address", "127.0.0.1");
@@ -193,6 +195,7 @@ abstract class Server implements AutoCloseable {
         public void close() throws Exception {
             tomcat.stop();
             tomcat.destroy();
+            DirectoryTree.delete(baseDir);
         }
     }
 }

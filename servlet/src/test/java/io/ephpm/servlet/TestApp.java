@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-/** A fresh copy of the test PHP app (src/test/resources/app) in a temp directory. */
+/** A fresh copy of the test PHP app (src/test/resources/app) in a directory the test owns (a JUnit {@code @TempDir}). */
 public final class TestApp {
     final Path root;
     final Path documentRoot;
@@ -18,15 +18,15 @@ public final class TestApp {
         this.documentRoot = root.resolve("public");
     }
 
-    static TestApp copy() {
-        return new TestApp(copyResource("/app"));
+    static TestApp copy(Path target) {
+        return new TestApp(copyResource("/app", target));
     }
 
-    /** Copies a directory of the test resources (by its classpath name) into a new temp directory. */
-    public static Path copyResource(String name) {
+    /** Copies a directory of the test resources (by its classpath name) into {@code target}, which it creates. */
+    public static Path copyResource(String name, Path target) {
         try {
             Path source = Path.of(TestApp.class.getResource(name).toURI());
-            Path target = Files.createTempDirectory("ephpm-app");
+            Files.createDirectories(target);
             try (Stream<Path> files = Files.walk(source)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
                     Path destination = target.resolve(source.relativize(file).toString());

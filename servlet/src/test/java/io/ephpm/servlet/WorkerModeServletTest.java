@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,17 +19,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Worker mode in real Jetty and Tomcat: boot once, isolation under load, crashes, replay, timeouts. */
 class WorkerModeServletTest {
     private static Map<Server.Kind, Server> SERVERS;
+    @TempDir
+    static Path temp;
     private static TestApp app;
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestApp.copy();
+        app = TestApp.copy(temp.resolve("app"));
         SERVERS = Server.startEach("/app", app.documentRoot, Map.of(
                 "mode", "worker",
                 "app-root", app.root.toString(),
@@ -153,8 +157,8 @@ class WorkerModeServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void workersRotateAfterMaxRequests(Server.Kind kind) throws Exception {
-        TestApp own = TestApp.copy();
+    void workersRotateAfterMaxRequests(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp own = TestApp.copy(appDir);
         try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
                 "worker-script", "worker.php", "workers", "1", "max-requests", "3"))) {
             List<String> boots = new ArrayList<>();
@@ -172,8 +176,8 @@ class WorkerModeServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void aWorkerScriptEndingOnItsOwnCompletesItsLastRequestAndIsReplaced(Server.Kind kind) throws Exception {
-        TestApp own = TestApp.copy();
+    void aWorkerScriptEndingOnItsOwnCompletesItsLastRequestAndIsReplaced(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp own = TestApp.copy(appDir);
         try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
                 "worker-script", "limited-worker.php", "workers", "1"))) {
             List<String> answers = new ArrayList<>();
@@ -190,8 +194,8 @@ class WorkerModeServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void workersRotateWhenTheyHoldTooMuchMemory(Server.Kind kind) throws Exception {
-        TestApp own = TestApp.copy();
+    void workersRotateWhenTheyHoldTooMuchMemory(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp own = TestApp.copy(appDir);
         try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
                 "worker-script", "worker.php", "workers", "1", "max-memory", "8M"))) {
             Set<String> boots = new HashSet<>();
@@ -206,8 +210,8 @@ class WorkerModeServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void aQueuedRequestTimesOutWith503(Server.Kind kind) throws Exception {
-        TestApp own = TestApp.copy();
+    void aQueuedRequestTimesOutWith503(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp own = TestApp.copy(appDir);
         try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
                 "worker-script", "worker.php", "workers", "1", "queue-timeout", "1"))) {
             var slow = Http.CLIENT.sendAsync(Http.request(server.url("/?do=sleep&ms=2500")).build(), HttpResponse.BodyHandlers.ofString());

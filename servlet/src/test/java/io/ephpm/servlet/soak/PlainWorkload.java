@@ -23,8 +23,8 @@ final class PlainWorkload implements Workload {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public Path app() {
-        return TestApp.copyResource("/soak-app");
+    public Path app(Path target) {
+        return TestApp.copyResource("/soak-app", target);
     }
 
     @Override

@@ -34,9 +34,9 @@ final class SampleWorkload implements Workload {
     private static final long DOWNLOAD_BYTES = 100L * 1024 * 1024;
 
     @Override
-    public Path app() throws IOException {
+    public Path app(Path target) throws IOException {
         Path source = Path.of(System.getProperty("ephpm.sample.app", "../webapp-sample/laravel")).toAbsolutePath().normalize();
-        Path target = Files.createTempDirectory("ephpm-sample-soak");
+        Files.createDirectories(target);
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String relative = source.relativize(file).toString();

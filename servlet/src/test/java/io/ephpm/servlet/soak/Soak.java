@@ -1,6 +1,7 @@
 package io.ephpm.servlet.soak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ephpm.servlet.DirectoryTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,7 +96,7 @@ public final class Soak {
 
     public static Report run(Options options, Workload workload) throws Exception {
         Path work = Files.createTempDirectory("ephpm-soak");
-        Path app = workload.app();
+        Path app = workload.app(work.resolve("app"));
         Path uploads = Files.createDirectories(work.resolve("uploads"));
         Path sessions = Files.createDirectories(work.resolve("sessions"));
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -105,6 +106,7 @@ public final class Soak {
                 "php.upload_tmp_dir=" + uploads, "php.session.save_path=" + sessions));
         command.addAll(workload.serverSettings());
         Path serverLog = work.resolve("server.log");
+        boolean keepWork = true;
         Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
         try {
             int port = awaitPort(server, serverLog);
@@ -153,7 +155,8 @@ public final class Soak {
             }
             int fdsAfter = count(Path.of("/proc", Long.toString(pid), "fd"));
             int tmpAfter = count(uploads);
-            if (!stats.isQuiet()) {
+            keepWork = !stats.isQuiet();
+            if (keepWork) {
                 stats.note("the server's log: " + serverLog);
             }
             return new Report(stats.requests.get(), stats.errors.get(), stats.violations.get(), List.copyOf(stats.problems),
@@ -164,6 +167,10 @@ public final class Soak {
             server.getOutputStream().close();
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
+                server.waitFor(30, TimeUnit.SECONDS);
+            }
+            if (!keepWork) { // a quiet soak: its app copy, uploads, sessions and the sample's 100 MB download
+                DirectoryTree.delete(work);
             }
         }
     }

@@ -6,8 +6,8 @@ import java.util.List;
 
 /** An app to soak and the traffic each client sends it. */
 interface Workload {
-    /** A fresh copy of the app to serve. */
-    Path app() throws Exception;
+    /** Copies the app to serve into {@code target}, a directory that does not exist yet; returns it. */
+    Path app(Path target) throws Exception;
 
     /** OctaneServlet settings beyond the ones every soak uses, as name=value. */
     List<String> serverSettings();
