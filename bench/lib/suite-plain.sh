@@ -25,5 +25,7 @@ suite_plain() { # workers
   done
   run_cases main "$w" "$BENCH_DURATION" "$PLAIN_CASES" "${servers[@]}" jetty-static
   unset "SRV_PIDS[jetty-static]"
+  # the scaling table's row for this worker count, on the same servers, already warm
+  has_suite scaling && scaling_includes "$w" && scaling_cells "$w"
   stop_all_servers
 }

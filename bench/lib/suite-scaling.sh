@@ -1,24 +1,37 @@
 #!/usr/bin/env bash
-# How cost grows with load: plain hello at several concurrencies and worker counts.
+# How cost grows with load: plain hello at several concurrencies and worker counts. A worker count
+# the plain suite also runs is measured at the end of that suite, on its servers (see suite-plain.sh);
+# the others start their own servers here.
+
+SCALING_SERVERS=(nginx-fpm jetty-fcgi ephpm-worker ephpm-classic)
+
+scaling_includes() { # workers
+  [[ " $BENCH_SCALING_WORKERS " == *" $1 "* ]]
+}
+
+# One row group of the table, on servers that are up and warm.
+scaling_cells() { # workers
+  local w=$1 c name idx=0
+  log "scaling: hello, $w workers, connections $BENCH_SCALING_CONNECTIONS"
+  for c in $BENCH_SCALING_CONNECTIONS; do
+    for name in $(rotate "$idx" "${SCALING_SERVERS[@]}"); do
+      measure scaling "$w" hello "$name" /hello.php 1 "$c" "$BENCH_DURATION"
+    done
+    idx=$((idx + 1))
+  done
+}
 
 suite_scaling() {
-  local w c name round=1
+  local w name
   for w in $BENCH_SCALING_WORKERS; do
-    log "scaling: hello, $w workers, connections $BENCH_SCALING_CONNECTIONS"
+    has_suite plain && [[ " $BENCH_WORKERS " == *" $w "* ]] && continue
     start_nginx_fpm nginx-fpm "$PLAIN_APP/public" "=404" "$w"
     start_jetty_fcgi jetty-fcgi "$PLAIN_APP/public" '$path' "$w"
     start_ephpm ephpm-worker "$PLAIN_APP" worker "$w" --worker-script worker.php
     start_ephpm ephpm-classic "$PLAIN_APP" classic "$w"
-    local servers=(nginx-fpm jetty-fcgi ephpm-worker ephpm-classic)
-    for name in "${servers[@]}"; do await_server "$name" /hello.php; done
-    for name in "${servers[@]}"; do warm_up "$name" "$BENCH_WARMUP" /hello.php; done
-    local idx=0
-    for c in $BENCH_SCALING_CONNECTIONS; do
-      for name in $(rotate "$idx" "${servers[@]}"); do
-        measure scaling "$w" hello "$name" /hello.php "$round" "$c" "$BENCH_DURATION"
-      done
-      idx=$((idx + 1))
-    done
+    for name in "${SCALING_SERVERS[@]}"; do await_server "$name" /hello.php; done
+    for name in "${SCALING_SERVERS[@]}"; do warm_up "$name" "$BENCH_WARMUP" /hello.php; done
+    scaling_cells "$w"
     stop_all_servers
   done
 }

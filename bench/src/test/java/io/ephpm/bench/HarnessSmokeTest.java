@@ -22,7 +22,10 @@ class HarnessSmokeTest {
             "| hello | ePHPm classic |", "| hello | Jetty static file", "| json | ePHPm worker |",
             "| sqlite | ePHPm worker |", "| cpu | ePHPm worker |", "| laravel-hello | nginx + php-fpm |",
             "| laravel-hello | ePHPm classic |", "| laravel-db | Jetty fcgi-proxy + php-fpm |",
-            "## Transport cost", "## Scaling", "## Memory: RSS (MiB) with N booted Laravel workers",
+            "## Transport cost", "## Scaling",
+            // scaling rows: 1 worker on servers of its own, 2 workers at the end of the plain suite
+            "| ePHPm worker | 1 |", "| nginx + php-fpm | 1 |", "| ePHPm classic | 2 |", "| Jetty fcgi-proxy + php-fpm | 2 |",
+            "## Memory: RSS (MiB) with N booted Laravel workers",
             "## Memory: RSS growth", "## Targets");
 
     @Test
