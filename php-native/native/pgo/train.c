@@ -58,8 +58,8 @@ static int run(const char *entry) {
 		fprintf(stderr, "[pgo-train] request startup failed\n");
 		exit(1);
 	}
-	SG(headers_sent) = 1;
-	SG(request_info).no_headers = 1;
+	/* unlike php_embed_init's first request, headers are not marked sent: the app sets its
+	   status and headers as it would under a web server (the embed SAPI drops them) */
 	int failed = 0;
 	zend_first_try {
 		zend_file_handle file;
