@@ -196,6 +196,7 @@ abstract class Server implements AutoCloseable {
             tomcat.stop();
             tomcat.destroy();
             DirectoryTree.delete(baseDir);
+            baseDir.toFile().deleteOnExit(); // after redeploy(), Tomcat winding down can recreate the empty base
         }
     }
 }
