@@ -17,6 +17,7 @@ pgo="${EPHPM_PHP_PGO:-1}"
 
 say() { echo "[libphp] $*" >&2; }
 die() { echo "[libphp] ERROR: $*" >&2; exit 1; }
+[[ "$pgo" == [01] ]] || die "EPHPM_PHP_PGO must be 0 or 1, not '$pgo'"
 
 # --disable-cli: with a program SAPI beside the shared embed SAPI, PHP's configure keeps libtool's
 # static objects on, and every file is compiled twice. Nothing here runs the CLI binary.

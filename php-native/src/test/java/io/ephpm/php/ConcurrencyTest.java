@@ -96,7 +96,6 @@ class ConcurrencyTest {
             for (Php.Worker w : workers) {
                 w.close();
             }
-            Files.deleteIfExists(db);
         }
     }
 

@@ -3,6 +3,7 @@ package io.ephpm.php;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,7 +16,6 @@ class InputLimitsTest {
     @TempDir
     Path temp;
 
-
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void oversizedAndOvercrowdedInputIsRefused(boolean workerMode) throws Exception {
@@ -26,7 +26,7 @@ class InputLimitsTest {
             return e == stop ? null : e;
         };
         PhpThread.Builder builder = workerMode ? PhpThread.worker(Php.runtime(), Php.SCRIPTS.resolve("worker-counter.php"), source)
-                .bootRequest(PhpRequest.builder().variable("BOOT_LOG", java.nio.file.Files.createTempFile(temp, "boot", ".log").toString()).build())
+                .bootRequest(PhpRequest.builder().variable("BOOT_LOG", Files.createTempFile(temp, "boot", ".log").toString()).build())
                 : PhpThread.classic(Php.runtime(), source);
         PhpThread thread = builder.ini(Map.of("post_max_size", "1K", "max_input_vars", "10", "max_file_uploads", "2")).start();
         try {

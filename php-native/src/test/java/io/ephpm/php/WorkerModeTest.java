@@ -20,7 +20,6 @@ class WorkerModeTest {
     @TempDir
     Path temp;
 
-
     @Test
     @SuppressWarnings("unchecked")
     void bootsOnceAndServesAThousandRequests() throws Exception {
