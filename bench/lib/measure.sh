@@ -17,12 +17,19 @@ wrk_run() { # url connections duration_s
   awk '{ printf "%.1f %d %d %d %d\n", $2 / ($3 / 1e6), $4, $5, $6 + $7, $2 }' <<<"$line"
 }
 
-# Warms a server up (JIT, OPcache, worker boot): wrk for the given seconds in all, split over the paths.
+# Warms a server up (JIT, OPcache, worker boot) at the concurrency the tables measure: two passes
+# over the paths, for the given seconds in all but at least 1 s per path and pass. A JVM compiles
+# what the first pass ran while the second runs, and each wrk run opens its connections anew, as
+# every measured run does; after a single pass, a JVM's first measured round read a p99 up to twice
+# its later rounds'.
 warm_up() { # name seconds path...
   local name=$1 seconds=$2; shift 2
   [ "$seconds" = 0 ] && return 0
-  local path each=$(( (seconds + $# - 1) / $# ))
-  for path in "$@"; do wrk_run "${SRV_URL[$name]}$path" 16 "$each" >/dev/null; done
+  local pass path each=$((seconds / (2 * $#)))
+  [ "$each" -ge 1 ] || each=1
+  for pass in 1 2; do
+    for path in "$@"; do wrk_run "${SRV_URL[$name]}$path" "$BENCH_CONNECTIONS" "$each" >/dev/null; done
+  done
 }
 
 # Warms a server up until its rate settles: rounds of 2 s on each path, until the first path's
@@ -36,7 +43,7 @@ warm_up_until_steady() { # name min_seconds max_seconds path...
   while [ "$spent" -lt "$max" ]; do
     first=""
     for path in "$@"; do
-      rate=$(wrk_run "${SRV_URL[$name]}$path" 16 2 | cut -d" " -f1)
+      rate=$(wrk_run "${SRV_URL[$name]}$path" "$BENCH_CONNECTIONS" 2 | cut -d" " -f1)
       [ -n "$first" ] || first=$rate
       spent=$((spent + 2))
     done
@@ -48,9 +55,27 @@ warm_up_until_steady() { # name min_seconds max_seconds path...
   log "  warm-up $name: ${spent} s (last rate ${first} req/s)"
 }
 
-# One measured cell: wrk, then the RSS of the server's processes, appended to $RESULTS.
+# Waits until the machine is quiet: at most 5 % of its CPU busy over 100 ms, for 3 s at most (1 s in
+# a smoke run). A JVM keeps compiling (and collecting) for up to a second after a run ends, on the
+# cores the next server's run needs; measured at once, the first round of a case read a p99 up to
+# 1.5x its later rounds', whichever server came next.
+await_quiet() {
+  local tries a b c d e f g h A B C D E F G H busy max=${BENCH_QUIET_MAX_TENTHS:-30}
+  for ((tries = 0; tries < max; tries++)); do
+    read -r _ a b c d e f g h _ </proc/stat
+    sleep 0.1
+    read -r _ A B C D E F G H _ </proc/stat
+    busy=$(((A + B + C + F + G + H) - (a + b + c + f + g + h)))
+    [ $((busy * 20)) -le $((busy + (D + E) - (d + e))) ] && return 0
+  done
+  log "  the machine stayed busy for $((max / 10)) s before this run (another process?); measuring anyway"
+}
+
+# One measured cell: wrk on a quiet machine, then the RSS of the server's processes, appended to
+# $RESULTS.
 measure() { # table workers case name path round connections duration
   local table=$1 workers=$2 case=$3 name=$4 path=$5 round=$6 conns=$7 duration=$8 result rss
+  await_quiet
   result=$(wrk_run "${SRV_URL[$name]}$path" "$conns" "$duration")
   rss=$(server_rss_kib "$name")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$workers" "$case" "$name" "$round" "$conns" \

@@ -20,9 +20,9 @@ suite_plain() { # workers
   SRV_PATH[jetty-static]=/static.txt
   SRV_ONLY_CASE[jetty-static]=hello
   record_opcache /opcache.php "${servers[@]}"
-  for name in "${servers[@]}" jetty-static; do
-    warm_up "$name" "$BENCH_WARMUP" ${SRV_PATH[$name]:-/hello.php} /json.php /sqlite.php /cpu.php
-  done
+  for name in "${servers[@]}"; do warm_up "$name" "$BENCH_WARMUP" /hello.php /json.php /sqlite.php /cpu.php; done
+  # its Jetty is warm from ePHPm worker mode's paths; the static file is its one case
+  warm_up jetty-static "$BENCH_WARMUP" /static.txt
   run_cases main "$w" "$BENCH_DURATION" "$PLAIN_CASES" "${servers[@]}" jetty-static
   unset "SRV_PIDS[jetty-static]"
   # the scaling table's row for this worker count, on the same servers, already warm
