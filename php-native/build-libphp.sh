@@ -41,7 +41,9 @@ configure_flags=(
 )
 # A shared library pays for symbol interposition on every call between its own functions;
 # nothing interposes libphp's, so they are bound inside the library, as in a php binary.
-compile_flags="-g -O2 -fno-semantic-interposition"
+# No -g: debug information costs a quarter of the compile time (twice, with the profile-guided
+# build) and changes no code; the symbol table still names every function for perf and gdb.
+compile_flags="-O2 -fno-semantic-interposition"
 link_flags="-Wl,-Bsymbolic-functions"
 build_deps=(
   build-essential dpkg-dev pkg-config re2c bison autoconf

@@ -55,20 +55,20 @@ warm_up_until_steady() { # name min_seconds max_seconds path...
   log "  warm-up $name: ${spent} s (last rate ${first} req/s)"
 }
 
-# Waits until the machine is quiet: at most 5 % of its CPU busy over 100 ms, for 3 s at most (1 s in
+# Waits until the machine is quiet: at most 10 % of its CPU busy over 50 ms, for 3 s at most (1 s in
 # a smoke run). A JVM keeps compiling (and collecting) for up to a second after a run ends, on the
 # cores the next server's run needs; measured at once, the first round of a case read a p99 up to
 # 1.5x its later rounds', whichever server came next.
 await_quiet() {
-  local tries a b c d e f g h A B C D E F G H busy max=${BENCH_QUIET_MAX_TENTHS:-30}
+  local tries a b c d e f g h A B C D E F G H busy max=$((${BENCH_QUIET_MAX_TENTHS:-30} * 2))
   for ((tries = 0; tries < max; tries++)); do
     read -r _ a b c d e f g h _ </proc/stat
-    sleep 0.1
+    sleep 0.05
     read -r _ A B C D E F G H _ </proc/stat
     busy=$(((A + B + C + F + G + H) - (a + b + c + f + g + h)))
-    [ $((busy * 20)) -le $((busy + (D + E) - (d + e))) ] && return 0
+    [ $((busy * 10)) -le $((busy + (D + E) - (d + e))) ] && return 0
   done
-  log "  the machine stayed busy for $((max / 10)) s before this run (another process?); measuring anyway"
+  log "  the machine stayed busy for $((max / 20)) s before this run (another process?); measuring anyway"
 }
 
 # One measured cell: wrk on a quiet machine, then the RSS of the server's processes, appended to

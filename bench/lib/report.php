@@ -123,6 +123,8 @@ foreach ($workerCounts as $w) {
 
 // ------------------------------------------------------------------ transport
 $transport = array_filter($rows, fn($r) => $r['table'] === 'transport');
+// the in-process baseline first, whichever suite measured its rows first
+usort($transport, fn($a, $b) => (str_starts_with($b['server'], 'in-process') <=> str_starts_with($a['server'], 'in-process')));
 $transportAdded = null;
 if ($transport) {
     echo "## Transport cost (plain hello, 1 PHP worker, 1 connection)\n\n";

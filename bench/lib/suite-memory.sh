@@ -10,7 +10,6 @@ suite_memory_boot() {
     for name in "${LARAVEL_SERVERS[@]}"; do
       # enough concurrency that every worker serves (and, in octane mode, boots the app)
       wrk_run "${SRV_URL[$name]}/api/hello" $((n * 4)) 1 >/dev/null
-      sleep 0.5
       printf 'memory-boot\t%s\tlaravel-hello\t%s\t1\t%s\t0\t0\t0\t0\t%s\n' "$n" "$name" "$n" "$(server_rss_kib "$name")" >>"$RESULTS"
     done
     stop_all_servers

@@ -22,7 +22,7 @@ suite_plain() { # workers
   record_opcache /opcache.php "${servers[@]}"
   for name in "${servers[@]}"; do warm_up "$name" "$BENCH_WARMUP" /hello.php /json.php /sqlite.php /cpu.php; done
   # its Jetty is warm from ePHPm worker mode's paths; the static file is its one case
-  warm_up jetty-static "$BENCH_WARMUP" /static.txt
+  warm_up jetty-static "$((BENCH_WARMUP < 2 ? BENCH_WARMUP : 2))" /static.txt
   run_cases main "$w" "$BENCH_DURATION" "$PLAIN_CASES" "${servers[@]}" jetty-static
   unset "SRV_PIDS[jetty-static]"
   # the scaling table's row for this worker count, on the same servers, already warm

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How cost grows with load: plain hello at several concurrencies and worker counts. A worker count
 # the plain suite also runs is measured at the end of that suite, on its servers (see suite-plain.sh);
-# the others start their own servers here.
+# the others start their own servers here. The 1-worker servers also serve the transport table's
+# HTTP runs (suite-transport.sh).
 
 SCALING_SERVERS=(nginx-fpm jetty-fcgi ephpm-worker ephpm-classic)
 
@@ -19,6 +20,8 @@ scaling_cells() { # workers
     done
     idx=$((idx + 1))
   done
+  # the transport table's HTTP half runs on 1-worker servers like these, warm by now
+  if [ "$w" = 1 ] && has_suite transport; then transport_cells; fi
 }
 
 suite_scaling() {

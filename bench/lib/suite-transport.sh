@@ -15,23 +15,34 @@ inprocess_run() { # mode path
   log "  in-process $1 $2: p50 $(awk '{print $3}' <<<"$line") us, p99 $(awk '{print $4}' <<<"$line") us"
 }
 
-suite_transport() {
-  log "transport cost: in-process PhpThread vs HTTP through Jetty, 1 worker, 1 connection"
-  inprocess_run worker /hello.php
-  inprocess_run classic /hello.php
-  start_ephpm ephpm-worker "$PLAIN_APP" worker 1 --worker-script worker.php
-  start_ephpm ephpm-classic "$PLAIN_APP" classic 1
-  start_nginx_fpm nginx-fpm "$PLAIN_APP/public" "=404" 1
-  local name
-  for name in ephpm-worker ephpm-classic nginx-fpm; do await_server "$name" /hello.php; done
+# The HTTP half of the table, on 1-worker servers of the plain app that are up and warm: ePHPm in
+# worker and classic mode, Jetty's static file on the worker-mode Jetty, and nginx + php-fpm.
+transport_cells() {
+  log "transport cost: HTTP through Jetty + OctaneServlet, 1 worker, 1 connection"
   SRV_URL[jetty-static]=${SRV_URL[ephpm-worker]}
   SRV_PIDS[jetty-static]=${SRV_PIDS[ephpm-worker]}
-  for name in ephpm-worker ephpm-classic nginx-fpm; do warm_up "$name" "$BENCH_WARMUP" /hello.php; done
-  warm_up jetty-static "$BENCH_WARMUP" /static.txt
+  warm_up jetty-static "$((BENCH_WARMUP < 2 ? BENCH_WARMUP : 2))" /static.txt
   measure transport 1 /hello.php ephpm-worker /hello.php 1 1 "$BENCH_DURATION"
   measure transport 1 /hello.php ephpm-classic /hello.php 1 1 "$BENCH_DURATION"
   measure transport 1 /static.txt jetty-static /static.txt 1 1 "$BENCH_DURATION"
   measure transport 1 /hello.php nginx-fpm /hello.php 1 1 "$BENCH_DURATION"
   unset "SRV_PIDS[jetty-static]"
+  TRANSPORT_HTTP_MEASURED=1
+}
+
+# The in-process half; the HTTP half too, on servers of its own, unless the scaling table's
+# 1-worker servers already measured it.
+suite_transport() {
+  log "transport cost: in-process PhpThread, 1 worker"
+  inprocess_run worker /hello.php
+  inprocess_run classic /hello.php
+  [ "${TRANSPORT_HTTP_MEASURED:-0}" = 1 ] && return 0
+  start_ephpm ephpm-worker "$PLAIN_APP" worker 1 --worker-script worker.php
+  start_ephpm ephpm-classic "$PLAIN_APP" classic 1
+  start_nginx_fpm nginx-fpm "$PLAIN_APP/public" "=404" 1
+  local name
+  for name in ephpm-worker ephpm-classic nginx-fpm; do await_server "$name" /hello.php; done
+  for name in ephpm-worker ephpm-classic nginx-fpm; do warm_up "$name" "$BENCH_WARMUP" /hello.php; done
+  transport_cells
   stop_all_servers
 }
