@@ -60,7 +60,7 @@ warm_up_until_steady() { # name min_seconds max_seconds path...
 # cores the next server's run needs; measured at once, the first round of a case read a p99 up to
 # 1.5x its later rounds', whichever server came next.
 await_quiet() {
-  local tries a b c d e f g h A B C D E F G H busy max=$((${BENCH_QUIET_MAX_TENTHS:-30} * 2))
+  local tries a b c d e f g h A B C D E F G H busy max=$((${BENCH_QUIET_MAX_S:-3} * 20))
   for ((tries = 0; tries < max; tries++)); do
     read -r _ a b c d e f g h _ </proc/stat
     sleep 0.05

@@ -73,6 +73,15 @@ start_ephpm() { # name app mode workers [launcher args...]
   SRV_URL[$name]="http://127.0.0.1:$port"
 }
 
+# Jetty's static file, served by the ePHPm worker-mode Jetty (started and warm already): the same
+# process under a second name, warmed briefly on its one path. Unset SRV_PIDS[jetty-static] before
+# stopping servers, so that the process is not stopped twice.
+serve_jetty_static() {
+  SRV_URL[jetty-static]=${SRV_URL[ephpm-worker]}
+  SRV_PIDS[jetty-static]=${SRV_PIDS[ephpm-worker]}
+  warm_up jetty-static "$((BENCH_WARMUP < 2 ? BENCH_WARMUP : 2))" /static.txt
+}
+
 # Waits for a server to answer PATH; dies with its logs if it does not.
 await_server() { # name path
   local name=$1 path=$2

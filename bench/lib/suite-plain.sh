@@ -14,15 +14,11 @@ suite_plain() { # workers
   start_ephpm ephpm-classic "$PLAIN_APP" classic "$w"
   local servers=(nginx-fpm jetty-fcgi ephpm-worker ephpm-classic)
   for name in "${servers[@]}"; do await_server "$name" /hello.php; done
-  # the static file is served by the same Jetty as ePHPm worker mode
-  SRV_URL[jetty-static]=${SRV_URL[ephpm-worker]}
-  SRV_PIDS[jetty-static]=${SRV_PIDS[ephpm-worker]}
-  SRV_PATH[jetty-static]=/static.txt
-  SRV_ONLY_CASE[jetty-static]=hello
   record_opcache /opcache.php "${servers[@]}"
   for name in "${servers[@]}"; do warm_up "$name" "$BENCH_WARMUP" /hello.php /json.php /sqlite.php /cpu.php; done
-  # its Jetty is warm from ePHPm worker mode's paths; the static file is its one case
-  warm_up jetty-static "$((BENCH_WARMUP < 2 ? BENCH_WARMUP : 2))" /static.txt
+  serve_jetty_static
+  SRV_PATH[jetty-static]=/static.txt
+  SRV_ONLY_CASE[jetty-static]=hello
   run_cases main "$w" "$BENCH_DURATION" "$PLAIN_CASES" "${servers[@]}" jetty-static
   unset "SRV_PIDS[jetty-static]"
   # the scaling table's row for this worker count, on the same servers, already warm

@@ -19,9 +19,7 @@ inprocess_run() { # mode path
 # worker and classic mode, Jetty's static file on the worker-mode Jetty, and nginx + php-fpm.
 transport_cells() {
   log "transport cost: HTTP through Jetty + OctaneServlet, 1 worker, 1 connection"
-  SRV_URL[jetty-static]=${SRV_URL[ephpm-worker]}
-  SRV_PIDS[jetty-static]=${SRV_PIDS[ephpm-worker]}
-  warm_up jetty-static "$((BENCH_WARMUP < 2 ? BENCH_WARMUP : 2))" /static.txt
+  serve_jetty_static
   measure transport 1 /hello.php ephpm-worker /hello.php 1 1 "$BENCH_DURATION"
   measure transport 1 /hello.php ephpm-classic /hello.php 1 1 "$BENCH_DURATION"
   measure transport 1 /static.txt jetty-static /static.txt 1 1 "$BENCH_DURATION"
