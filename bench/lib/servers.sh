@@ -2,9 +2,10 @@
 # Starts and stops the servers under test. Each start_* registers a server under a name:
 #   SRV_URL[name]   its base URL on loopback
 #   SRV_PIDS[name]  the pids whose process trees are the server (for RSS and for stopping)
+#   SRV_JVM[name]   the pid of its JVM, for a server that runs in one (the warm-up watches its JIT)
 # Needs: BENCH_HOME (bench/), WORK (scratch directory), EPHPM_JAR, JETTY_HOME, JAVA.
 
-declare -gA SRV_URL=() SRV_PIDS=()
+declare -gA SRV_URL=() SRV_PIDS=() SRV_JVM=()
 
 fill_template() { # template output NAME=VALUE...
   local template=$1 out=$2; shift 2
@@ -58,6 +59,7 @@ start_jetty_fcgi() { # name docroot try-path workers
   (cd "$dir/base" && exec "$JAVA" $BENCH_JVM_OPTS -jar "$JETTY_HOME/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port" jetty.http.acceptQueueSize=1024 \
     etc/php-fcgi.xml >"$dir/jetty.out" 2>&1) &
   SRV_PIDS[$name]="$! $fpm"
+  SRV_JVM[$name]=$!
   SRV_URL[$name]="http://127.0.0.1:$port"
 }
 
@@ -70,6 +72,7 @@ start_ephpm() { # name app mode workers [launcher args...]
   "$JAVA" $BENCH_JVM_OPTS -jar "$EPHPM_JAR" --app "$app" --host 127.0.0.1 --port "$port" --mode "$mode" \
     --workers "$workers" "$@" >"$dir/ephpm.out" 2>&1 &
   SRV_PIDS[$name]="$!"
+  SRV_JVM[$name]=$!
   SRV_URL[$name]="http://127.0.0.1:$port"
 }
 
@@ -101,7 +104,7 @@ stop_server() { # name
   [ -n "${SRV_PIDS[$name]:-}" ] || return 0
   # shellcheck disable=SC2086
   stop_pids ${SRV_PIDS[$name]}
-  unset "SRV_PIDS[$name]" "SRV_URL[$name]"
+  unset "SRV_PIDS[$name]" "SRV_URL[$name]" "SRV_JVM[$name]"
 }
 
 stop_all_servers() {

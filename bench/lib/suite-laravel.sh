@@ -27,7 +27,7 @@ suite_laravel() { # workers
   log "Laravel cases, $w workers$(octane_available || echo ' (no laravel/octane: octane mode skipped)')"
   start_laravel_servers "$w"
   for name in "${LARAVEL_SERVERS[@]}"; do
-    warm_up_until_steady "$name" $((BENCH_LARAVEL_WARMUP < 16 ? BENCH_LARAVEL_WARMUP : 16)) "$BENCH_LARAVEL_WARMUP" /api/hello /api/notes
+    warm_up_until_steady "$name" $((BENCH_LARAVEL_WARMUP < 8 ? BENCH_LARAVEL_WARMUP : 8)) "$BENCH_LARAVEL_WARMUP" /api/hello /api/notes
   done
   run_cases main "$w" "$BENCH_LARAVEL_DURATION" "$LARAVEL_CASES" "${LARAVEL_SERVERS[@]}"
   stop_all_servers
