@@ -56,8 +56,9 @@ build_deps=(
 # script as classic mode serves an app, and the final build is laid out and inlined for the paths
 # it took; code the training never ran is compiled as without a profile. The training set is PHP's
 # own Zend/bench.php and the request cycle of the sample Laravel app (every page and API route it
-# answers to a GET, on Debian's php-laravel-framework): routing, middleware, sessions, Blade,
-# Eloquent on SQLite, JSON. A Laravel request costs 4-7 % less CPU, a plain CPU loop the same.
+# answers to a GET, on Debian's php-laravel-framework with the Composer class-map autoloader the
+# app's build writes): routing, middleware, sessions, Blade, Eloquent on SQLite, JSON. A Laravel
+# request costs 4-7 % less CPU, a plain CPU loop the same.
 pgo_app="$here/../webapp-sample/laravel"
 pgo_routes=(/ /api/hello /api/notes /api/worker /notes /upload /events /download /worker /session/me)
 pgo_rounds=60
@@ -68,7 +69,7 @@ pgo_untrained_exts=(bcmath calendar ctype curl dom exif fileinfo ftp iconv libxm
   posix simplexml sockets sodium sqlite3 xml xmlreader xmlwriter zip zlib)
 if [ "$pgo" = 1 ]; then
   [ -f "$pgo_app/public/index.php" ] || die "the PGO training app is missing: $pgo_app (EPHPM_PHP_PGO=0 builds without it)"
-  build_deps+=(php-laravel-framework)
+  build_deps+=(php-laravel-framework composer)
   # An instrumented ifunc resolver runs before the library is relocated and crashes the loader:
   # the build picks its SSE/AVX variants through function pointers instead.
   export ax_cv_have_func_attribute_ifunc=no
@@ -79,7 +80,7 @@ patches=("$here/native/opcache-sapi.patch.sh" "$here/native/call-stack-guard.pat
 # The key covers everything that changes the binary: version, flags, the patches, the training set.
 key_input="$version ${configure_flags[*]} $compile_flags $link_flags $(cat "${patches[@]}" | sha256sum | cut -c1-16)"
 if [ "$pgo" = 1 ]; then
-  key_input+=" pgo $pgo_rounds ${pgo_routes[*]} untrained ${pgo_untrained_exts[*]} $(sha256sum < "$here/native/pgo/train.c" | cut -c1-16)"
+  key_input+=" pgo $pgo_rounds ${pgo_routes[*]} untrained ${pgo_untrained_exts[*]} $(cat "$here/native/pgo/train.c" "$pgo_app/composer.json" | sha256sum | cut -c1-16)"
 fi
 key="$(printf '%s' "$key_input" | sha256sum | cut -c1-12)"
 safe_version="$(printf '%s' "$version" | tr -c 'A-Za-z0-9.\n' '_')"
@@ -153,6 +154,9 @@ train() {
   rm -rf "$app"
   cp -r "$pgo_app" "$app"
   find "$app/storage" -type f ! -name .gitignore -delete
+  rm -rf "$app/vendor"
+  COMPOSER_ALLOW_SUPERUSER=1 composer --no-interaction --working-dir="$app" dump-autoload --optimize >>"$log" 2>&1 \
+    || { tail -20 "$log" >&2; die "composer could not write the training app's autoloader (log: $log)"; }
   cat > "$ini" <<EOF
 extension_dir = "$srcdir/modules"
 zend_extension = opcache.so

@@ -16,6 +16,11 @@ prepare_laravel_app() {
   # a fresh storage/: no database, sessions, compiled views or logs from a developer's runs
   find "$LARAVEL_APP/storage" -type f ! -name .gitignore -delete
   chmod -R a+rwX "$LARAVEL_APP/storage"
+  # its own class-map autoloader, as the app's build writes it, whether or not the build has run
+  rm -rf "$LARAVEL_APP/vendor"
+  local out
+  out="$(COMPOSER_ALLOW_SUPERUSER=1 composer --no-interaction --working-dir="$LARAVEL_APP" dump-autoload --optimize 2>&1)" \
+    || die "composer could not write the Laravel app's autoloader: $out"
 }
 
 # The app creates and migrates its database on first use; give its notes list 20 rows to read.

@@ -5,7 +5,7 @@
 # Exits with status 3 when a prerequisite cannot be installed (the smoke test skips on that).
 
 BENCH_JETTY_VERSION=${BENCH_JETTY_VERSION:-12.0.16}
-BENCH_PACKAGES=(curl unzip wrk nginx php8.2-fpm php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml php-laravel-framework)
+BENCH_PACKAGES=(curl unzip wrk nginx php8.2-fpm php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml php-laravel-framework composer)
 
 apt_install_missing() {
   local missing=() p sudo_cmd=()
