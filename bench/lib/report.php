@@ -159,7 +159,13 @@ if ($targets) {
         if ($ratio === null) {
             return;
         }
-        printf("| %s | %s >= %.1fx | %.2fx | %s |\n", $w, $what, $want, $ratio, $ratio >= $want ? 'yes' : '**no**');
+        $met = $ratio >= $want;
+        // two decimals unless they would read as the other verdict (1.0957 is not 1.10)
+        $shown = sprintf('%.2f', $ratio);
+        if (((float) $shown >= $want) !== $met) {
+            $shown = sprintf('%.3f', $ratio);
+        }
+        printf("| %s | %s >= %.1fx | %sx | %s |\n", $w, $what, $want, $shown, $met ? 'yes' : '**no**');
     };
     $ratio = fn($a, $b) => ($a && $b && $b['rps'] > 0) ? $a['rps'] / $b['rps'] : null;
     foreach ($targets as $w => $cases) {
@@ -176,8 +182,12 @@ if ($targets) {
             foreach ($servers as $server => $c) {
                 if (str_starts_with($server, 'ephpm-') && isset($servers['nginx-fpm'])) {
                     $ok = $c['p99'] <= $servers['nginx-fpm']['p99'];
+                    [$ours, $theirs] = [$ms($c['p99']), $ms($servers['nginx-fpm']['p99'])];
+                    if ($ours === $theirs && ! $ok) { // a miss that rounds to a tie: show it
+                        [$ours, $theirs] = [sprintf('%.2f', $c['p99'] / 1000), sprintf('%.2f', $servers['nginx-fpm']['p99'] / 1000)];
+                    }
                     printf("| %s | %s: %s p99 <= nginx + php-fpm p99 | %s ms vs %s ms | %s |\n", $w, $case, $name($server),
-                        $ms($c['p99']), $ms($servers['nginx-fpm']['p99']), $ok ? 'yes' : '**no**');
+                        $ours, $theirs, $ok ? 'yes' : '**no**');
                 }
             }
         }
