@@ -31,8 +31,7 @@ final class WorkerLoop
     /**
      * Boots the Laravel application once for this worker thread. A boot failure is logged once
      * with the real exception and rethrown, so the servlet sees the worker fail to start.
-     */
-    /**
+     *
      * @param  Closure|null  $finishRequest  completes the open request (\Ephpm\Worker\finish_request()), so that
      *                                       nothing the worker does while it stops ends up in that response
      */
