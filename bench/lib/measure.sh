@@ -134,12 +134,14 @@ rotate() { # offset item...
 run_cases() { # table workers seconds "case=path ..." server...
   local table=$1 workers=$2 seconds=$3 cases=$4; shift 4
   local round idx spec name path
+  local -A led_in=()
   for ((round = 1; round <= BENCH_ROUNDS; round++)); do
     idx=0
     for spec in $cases; do
       for name in $(rotate $((round + idx)) "$@"); do
         path=${SRV_PATH[$name]:-${spec#*=}}
         [ -n "${SRV_ONLY_CASE[$name]:-}" ] && [ "${SRV_ONLY_CASE[$name]}" != "${spec%%=*}" ] && continue
+        if [ -z "${led_in[$name]:-}" ]; then lead_in "$name" "$path"; led_in[$name]=1; fi
         measure "$table" "$workers" "${spec%%=*}" "$name" "$path" "$round" "$BENCH_CONNECTIONS" "$seconds"
       done
       idx=$((idx + 1))
@@ -147,6 +149,17 @@ run_cases() { # table workers seconds "case=path ..." server...
   done
 }
 declare -gA SRV_PATH=() SRV_ONLY_CASE=()
+
+# One unmeasured run of 1 s, after a pause, before a server's first measured run in a table. Every
+# measured run starts after a pause (await_quiet), and a warm-up's continuous load never takes the
+# paths the first run after a pause takes (new connections on idle selectors, idle threads): a JVM
+# then deoptimised about a hundred methods and spent 0.5-0.9 s of C2 in its first measured run,
+# which read 10-30 % below its later rounds. Another warm-up pass did not help when the server
+# then sat idle while the others warmed up.
+lead_in() { # name path
+  await_quiet
+  wrk_run "${SRV_URL[$1]}$2" "$BENCH_CONNECTIONS" 1 >/dev/null
+}
 
 # Records each server's effective PHP and OPcache settings (the report checks they match).
 record_opcache() { # path server...
