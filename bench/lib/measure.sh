@@ -51,7 +51,7 @@ jit_share() { # jit_ms wall_ms
 # what the first pass ran while the second runs, and each wrk run opens its connections anew, as
 # every measured run does; after a single pass, a JVM's first measured round read a p99 up to twice
 # its later rounds'. (At these rates its JIT is not quiet after two passes, nor after four; more
-# passes did not reliably lift its first measured round either.)
+# passes did not lift its first measured round: lead_in, below, does.)
 warm_up() { # name seconds path...
   local name=$1 seconds=$2; shift 2
   [ "$seconds" = 0 ] && return 0
