@@ -18,7 +18,7 @@ class AppServiceProvider extends ServiceProvider
 
         $this->app->singleton(SampleDatabase::class, fn ($app) => new SampleDatabase(
             config('database.connections.sqlite.database'),
-            $app->make('migrator'),
+            fn () => $app->make('migrator'),
             database_path('migrations'),
         ));
     }
