@@ -123,16 +123,22 @@ foreach ($workerCounts as $w) {
 
 // ------------------------------------------------------------------ transport
 $transport = array_filter($rows, fn($r) => $r['table'] === 'transport');
-// the in-process baseline first, whichever suite measured its rows first
-usort($transport, fn($a, $b) => (str_starts_with($b['server'], 'in-process') <=> str_starts_with($a['server'], 'in-process')));
+// the in-process baseline first, then the HTTP paths, whatever order the rounds measured them in
+$transportOrder = ['in-process-worker', 'in-process-classic', 'ephpm-worker', 'ephpm-classic', 'jetty-static', 'nginx-fpm'];
+$transportRank = fn(array $r): int => ($i = array_search($r['server'], $transportOrder, true)) === false ? count($transportOrder) : $i;
+usort($transport, fn($a, $b) => $transportRank($a) <=> $transportRank($b));
 $transportAdded = null;
 if ($transport) {
     echo "## Transport cost (plain hello, 1 PHP worker, 1 connection)\n\n";
     echo "| path | p50 us | p99 us |\n|---|---:|---:|\n";
     $t = [];
     foreach ($transport as $r) {
-        $t[$r['server']] = $r;
-        printf("| %s (%s) | %.1f | %.1f |\n", $name($r['server']), $r['case'], $r['p50'], $r['p99']);
+        if (isset($t[$r['server']])) {
+            continue;
+        }
+        // the median of the server's rounds
+        $t[$r['server']] = cell($transport, ['server' => $r['server']]) + ['case' => $r['case']];
+        printf("| %s (%s) | %.1f | %.1f |\n", $name($r['server']), $r['case'], $t[$r['server']]['p50'], $t[$r['server']]['p99']);
     }
     echo "\n";
     foreach (['worker', 'classic'] as $mode) {

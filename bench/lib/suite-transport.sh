@@ -16,16 +16,30 @@ inprocess_run() { # mode path
 }
 
 # The HTTP half of the table, on 1-worker servers of the plain app that are up and warm: ePHPm in
-# worker and classic mode, Jetty's static file on the worker-mode Jetty, and nginx + php-fpm.
+# worker and classic mode, Jetty's static file on the worker-mode Jetty, and nginx + php-fpm. Each
+# server first gets an unmeasured run at one connection, after a pause: these servers were warmed
+# (or measured) at many connections, and a JVM's first run at one connection after a pause took
+# paths the JIT had not compiled (see lead_in). Then ROUNDS rounds, the servers' order rotated.
+TRANSPORT_SERVERS=(ephpm-worker ephpm-classic jetty-static nginx-fpm)
 transport_cells() {
   log "transport cost: HTTP through Jetty + OctaneServlet, 1 worker, 1 connection"
   serve_jetty_static
-  measure transport 1 /hello.php ephpm-worker /hello.php 1 1 "$BENCH_DURATION"
-  measure transport 1 /hello.php ephpm-classic /hello.php 1 1 "$BENCH_DURATION"
-  measure transport 1 /static.txt jetty-static /static.txt 1 1 "$BENCH_DURATION"
-  measure transport 1 /hello.php nginx-fpm /hello.php 1 1 "$BENCH_DURATION"
+  local name round
+  for name in "${TRANSPORT_SERVERS[@]}"; do
+    await_quiet
+    wrk_run "${SRV_URL[$name]}$(transport_path "$name")" 1 1 >/dev/null
+  done
+  for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+    for name in $(rotate "$round" "${TRANSPORT_SERVERS[@]}"); do
+      measure transport 1 "$(transport_path "$name")" "$name" "$(transport_path "$name")" "$round" 1 "$BENCH_DURATION"
+    done
+  done
   unset "SRV_PIDS[jetty-static]"
   TRANSPORT_HTTP_MEASURED=1
+}
+
+transport_path() { # server
+  if [ "$1" = jetty-static ]; then echo /static.txt; else echo /hello.php; fi
 }
 
 # The in-process half; the HTTP half too, on servers of its own, unless the scaling table's
