@@ -15,7 +15,7 @@ scaling_cells() { # workers
   local w=$1 c name idx=0
   log "scaling: hello, $w workers, connections $BENCH_SCALING_CONNECTIONS"
   for c in $BENCH_SCALING_CONNECTIONS; do
-    for name in $(rotate "$idx" "${SCALING_SERVERS[@]}"); do
+    for name in $(balanced_order "$idx" "${SCALING_SERVERS[@]}"); do
       measure scaling "$w" hello "$name" /hello.php 1 "$c" "$BENCH_DURATION"
     done
     idx=$((idx + 1))

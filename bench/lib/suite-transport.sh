@@ -19,7 +19,7 @@ inprocess_run() { # mode path
 # worker and classic mode, Jetty's static file on the worker-mode Jetty, and nginx + php-fpm. Each
 # server first gets an unmeasured run at one connection, after a pause: these servers were warmed
 # (or measured) at many connections, and a JVM's first run at one connection after a pause took
-# paths the JIT had not compiled (see lead_in). Then ROUNDS rounds, the servers' order rotated.
+# paths the JIT had not compiled (see lead_in). Then ROUNDS rounds, each in its own order (balanced_order).
 TRANSPORT_SERVERS=(ephpm-worker ephpm-classic jetty-static nginx-fpm)
 transport_cells() {
   log "transport cost: HTTP through Jetty + OctaneServlet, 1 worker, 1 connection"
@@ -30,7 +30,7 @@ transport_cells() {
     wrk_run "${SRV_URL[$name]}$(transport_path "$name")" 1 1 >/dev/null
   done
   for ((round = 1; round <= BENCH_ROUNDS; round++)); do
-    for name in $(rotate "$round" "${TRANSPORT_SERVERS[@]}"); do
+    for name in $(balanced_order $((round - 1)) "${TRANSPORT_SERVERS[@]}"); do
       measure transport 1 "$(transport_path "$name")" "$name" "$(transport_path "$name")" "$round" 1 "$BENCH_DURATION"
     done
   done
