@@ -90,7 +90,6 @@ warm_up_until_steady() { # name min_seconds max_seconds path...
     fi
     previous=$first
   done
-  settle "$name"
   log "  warm-up $name: ${spent} s (last rate ${first} req/s$([ -z "${SRV_JVM[$name]:-}" ] || echo ", JIT $(jit_share "$jit" $((2000 * $#))) of a core"))"
 }
 
@@ -121,14 +120,14 @@ measure() { # table workers case name path round connections duration
     "$(cut -d" " -f1-4 <<<"$result" | tr " " "\t")" "$rss" >>"$RESULTS"
   log "  $(printf '%-8s w=%s c=%-3s %-14s %-16s r%s: %s req/s p50 %s us p99 %s us err %s (%s requests) rss %s MiB' \
     "$table" "$workers" "$conns" "$case" "$name" "$round" $result $((rss / 1024)))"
-  settle "$name"
 }
 
 # Prints the items in the k-th order of a carryover-balanced (Williams) design: over n orders
 # (2n when n is odd) every server is in every position once and runs right after every other
-# server equally often. A rotation never changes which server runs right before which, and the
-# run before can matter (see settle): with a rotation, php-fpm always ran right after the octane
-# server.
+# server equally often. A rotation never changes which server runs right before which, so any
+# effect one run leaves on the next falls on the same server every time: with a rotation, php-fpm
+# always ran right after the octane server, and while the sample app shared one provider manifest
+# between the modes, it read 8-10 % low there.
 balanced_order() { # k item...
   local k=$1; shift
   local n=$# items=("$@") i step row=()
@@ -163,7 +162,7 @@ run_cases() { # table workers seconds "case=path ..." server...
     done
   done
 }
-declare -gA SRV_PATH=() SRV_ONLY_CASE=() SRV_SETTLE_S=()
+declare -gA SRV_PATH=() SRV_ONLY_CASE=()
 
 # One unmeasured run of 1 s, after a pause, before a server's first measured run in a table. Every
 # measured run starts after a pause (await_quiet), and a warm-up's continuous load never takes the
@@ -174,13 +173,6 @@ declare -gA SRV_PATH=() SRV_ONLY_CASE=() SRV_SETTLE_S=()
 lead_in() { # name path
   await_quiet
   wrk_run "${SRV_URL[$1]}$2" "$BENCH_CONNECTIONS" 1 >/dev/null
-  settle "$1"
-}
-
-# Waits after a run of a server whose runs leave the machine slower for a while, invisibly to
-# await_quiet (see the octane server in suite-laravel.sh).
-settle() { # name
-  [ -z "${SRV_SETTLE_S[$1]:-}" ] || sleep "${SRV_SETTLE_S[$1]}"
 }
 
 # Records each server's effective PHP and OPcache settings (the report checks they match).

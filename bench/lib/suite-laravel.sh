@@ -14,11 +14,6 @@ start_laravel_servers() { # workers [extra launcher args for octane]
   if octane_available; then
     EPHPM_OCTANE_PATH=$BENCH_OCTANE_PATH start_ephpm ephpm-octane "$LARAVEL_APP" octane "$w" "$@"
     LARAVEL_SERVERS+=(ephpm-octane)
-    # Octane replaces a worker every 500 requests (its default), about 35 times in a 5 s run here;
-    # for about 3 s after such a run the next server, whichever it is, ran 10-20 % slower (1 s
-    # slices of php-fpm: 800-900 against 1,000-1,100 req/s), with the machine otherwise idle. With
-    # --max-requests 0 there was no such effect. So the next run waits it out.
-    SRV_SETTLE_S[ephpm-octane]=4
   fi
   local name
   # the first request creates and migrates the database: one server, one request, first
