@@ -27,7 +27,9 @@ class SoakTest {
         assertTrue(report.requests() > minimumRequests, "only " + report.requests() + " requests in " + SECONDS + " s");
         assertTrue(report.rssGrowthAfterWarmup() < 0.05, "RSS grew after warm-up:\n" + report.table());
         assertEquals(report.threadsBefore(), report.threadsAfter(), report.table() + report.firstProblems());
-        assertEquals(report.fdsBefore(), report.fdsAfter(), report.table());
+        // Not equal: in octane mode a worker opens its database on first use, so a worker replaced
+        // during the load may hold fewer descriptors than its predecessor did. A leak grows.
+        assertTrue(report.fdsAfter() <= report.fdsBefore(), "the server holds more file descriptors after the load:\n" + report.table());
         assertEquals(report.uploadTempFilesBefore(), report.uploadTempFilesAfter(), report.table());
         assertEquals(0, report.uploadTempFilesAfter(), "upload temp files were left behind");
     }
