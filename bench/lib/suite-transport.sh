@@ -19,7 +19,8 @@ inprocess_run() { # mode path
 # worker and classic mode, Jetty's static file on the worker-mode Jetty, and nginx + php-fpm. Each
 # server first gets an unmeasured run at one connection, after a pause: these servers were warmed
 # (or measured) at many connections, and a JVM's first run at one connection after a pause took
-# paths the JIT had not compiled (see lead_in). Then ROUNDS rounds, each in its own order (balanced_order).
+# paths the JIT had not compiled (see lead_in). Then ROUNDS rounds, each in its own order
+# (balanced_order).
 TRANSPORT_SERVERS=(ephpm-worker ephpm-classic jetty-static nginx-fpm)
 transport_cells() {
   log "transport cost: HTTP through Jetty + OctaneServlet, 1 worker, 1 connection"
