@@ -170,9 +170,9 @@ declare -gA SRV_PATH=() SRV_ONLY_CASE=()
 # then deoptimised about a hundred methods and spent 0.5-0.9 s of C2 in its first measured run,
 # which read 10-30 % below its later rounds. Another warm-up pass did not help when the server
 # then sat idle while the others warmed up.
-lead_in() { # name path
+lead_in() { # name path [connections]
   await_quiet
-  wrk_run "${SRV_URL[$1]}$2" "$BENCH_CONNECTIONS" 1 >/dev/null
+  wrk_run "${SRV_URL[$1]}$2" "${3:-$BENCH_CONNECTIONS}" 1 >/dev/null
 }
 
 # Records each server's effective PHP and OPcache settings (the report checks they match).

@@ -26,10 +26,7 @@ transport_cells() {
   log "transport cost: HTTP through Jetty + OctaneServlet, 1 worker, 1 connection"
   serve_jetty_static
   local name round
-  for name in "${TRANSPORT_SERVERS[@]}"; do
-    await_quiet
-    wrk_run "${SRV_URL[$name]}$(transport_path "$name")" 1 1 >/dev/null
-  done
+  for name in "${TRANSPORT_SERVERS[@]}"; do lead_in "$name" "$(transport_path "$name")" 1; done
   for ((round = 1; round <= BENCH_ROUNDS; round++)); do
     for name in $(balanced_order $((round - 1)) "${TRANSPORT_SERVERS[@]}"); do
       measure transport 1 "$(transport_path "$name")" "$name" "$(transport_path "$name")" "$round" 1 "$BENCH_DURATION"
