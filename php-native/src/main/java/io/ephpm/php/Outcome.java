@@ -35,8 +35,10 @@ public enum Outcome {
                 || this == BOOT_FAILED || this == STARTUP_FAILED || this == NOT_ATTACHED;
     }
 
+    private static final Outcome[] ALL = values();
+
     static Outcome of(int code) {
-        for (Outcome o : values()) {
+        for (Outcome o : ALL) {
             if (o.code == code) {
                 return o;
             }

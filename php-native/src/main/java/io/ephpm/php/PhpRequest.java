@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -99,8 +100,8 @@ public final class PhpRequest {
             if (name.isEmpty()) {
                 throw new IllegalArgumentException("Invalid server variable name: ''");
             }
-            // UTF-8 needs at most three bytes per char (four per surrogate pair)
-            reserve(4 + nameLength + 1 + 4 + 3 * value.length() + 1);
+            // room for a value of one byte per char; putUtf8 makes more room if it needs it
+            reserve(4 + nameLength + 1 + 4 + value.length() + 1);
             int position = size + 4;
             if (prefix != null) {
                 System.arraycopy(prefix, 0, buffer, position, prefix.length);
@@ -165,6 +166,7 @@ public final class PhpRequest {
                 char c = value.charAt(i);
                 if (c >= 0x80) {
                     byte[] encoded = value.substring(i).getBytes(StandardCharsets.UTF_8);
+                    ensureCapacity(position + encoded.length + 1);
                     System.arraycopy(encoded, 0, buffer, position, encoded.length);
                     return value.indexOf('\0', i) >= 0 ? -1 : position + encoded.length;
                 }
@@ -183,6 +185,13 @@ public final class PhpRequest {
                 System.arraycopy(buffer, 0, grown, 0, size);
                 buffer = grown;
                 handedOut = false;
+            }
+        }
+
+        /** Grows the buffer in the middle of an entry, keeping what the entry has written so far. */
+        private void ensureCapacity(int capacity) {
+            if (capacity > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(capacity, buffer.length * 2));
             }
         }
     }

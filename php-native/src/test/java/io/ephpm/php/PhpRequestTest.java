@@ -99,4 +99,16 @@ class PhpRequestTest {
         assertEquals("49" + large, utf8(entries.get("V49")));
         assertEquals("y", utf8(entries.get("LATER")));
     }
+
+    @Test
+    void multiByteValuesGrowTheBufferInTheMiddleOfAnEntry() {
+        String wide = "\u00e9\u65e5\ud83d\ude00".repeat(400);
+        PhpRequest.Builder builder = PhpRequest.builder().variable("FIRST", "a".repeat(900));
+        PhpRequest request = builder.variable("WIDE", "prefix " + wide).rawVariable("RAW", wide).variable("LAST", "z").build();
+        Map<String, byte[]> entries = decode(request);
+        assertEquals("a".repeat(900), utf8(entries.get("FIRST")));
+        assertEquals("prefix " + wide, utf8(entries.get("WIDE")));
+        assertEquals(wide, utf8(entries.get("RAW")));
+        assertEquals("z", utf8(entries.get("LAST")));
+    }
 }

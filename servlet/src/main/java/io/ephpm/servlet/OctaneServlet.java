@@ -46,6 +46,7 @@ public class OctaneServlet extends HttpServlet {
     private transient WorkerPool pool;
     private transient ObjectName mbeanName;
     private transient boolean staticFilesNeedPathRewrite;
+    private transient long postMaxSizeBytes;
 
     @Override
     public void init() throws ServletException {
@@ -66,7 +67,7 @@ public class OctaneServlet extends HttpServlet {
             if (settings.mode() == Mode.OCTANE && settings.workerScript().isEmpty()) {
                 settings = OctaneWorkerScript.withDefault(settings, context);
             }
-            settings.postMaxSizeBytes();
+            postMaxSizeBytes = settings.postMaxSizeBytes();
         } catch (IllegalArgumentException e) {
             throw new UnavailableException(e.getMessage());
         }
@@ -200,7 +201,7 @@ public class OctaneServlet extends HttpServlet {
             unavailable(response, "The PHP app failed to boot; the server log names the cause");
             return;
         }
-        long postMax = settings.postMaxSizeBytes();
+        long postMax = postMaxSizeBytes;
         if (postMax > 0 && request.getContentLengthLong() > postMax) {
             // refused before a byte of the body is read, instead of PHP discarding it all
             response.setHeader("Connection", "close");
