@@ -62,35 +62,55 @@ warm_up() { # name seconds path...
   done
 }
 
-# Warms a server up until it is steady, in rounds of 2 s on each path, for at least min and at most
-# max seconds in all. A server in a JVM is steady when its JIT has settled (above): its rate looks
-# steady long before. Any other server is steady when the first path's rate moves by under 3 % from
-# one round to the next. A JVM at a few hundred requests a second takes far longer to compile its
-# hot paths than php-fpm takes to fill OPcache; a fixed time either cuts one short or wastes the
-# other's.
-warm_up_until_steady() { # name min_seconds max_seconds path...
-  local name=$1 min=$2 max=$3; shift 3
+# Warms servers up until each is steady, in rounds of 2 s on each path, for at least min and at most
+# max seconds per server. A server in a JVM is steady when its JIT has settled (above): its rate
+# looks steady long before. Any other server is steady when the first path's rate moves by under
+# 3 % from one round to the next. A JVM at a few hundred requests a second takes far longer to
+# compile its hot paths than php-fpm takes to fill OPcache; a fixed time either cuts one short or
+# wastes the other's.
+#
+# The servers take their rounds in turn, so each sits idle while the others run, as it will between
+# its measured runs: a JVM's first load after an idle spell takes paths its JIT has not compiled
+# yet, and warmed without pauses it compiled them during its measured runs instead, which raised
+# its p99 (bench README).
+warm_up_until_steady() { # min_seconds max_seconds "path..." server...
+  local min=$1 max=$2 paths=$3; shift 3
   [ "$max" = 0 ] && return 0
-  local spent=0 previous=0 rate path first jit=0
-  while [ "$spent" -lt "$max" ]; do
-    first=""
-    jit=$(jit_cpu_ms "$name")
-    for path in "$@"; do
-      rate=$(wrk_run "${SRV_URL[$name]}$path" "$BENCH_CONNECTIONS" 2 | cut -d" " -f1)
-      [ -n "$first" ] || first=$rate
-      spent=$((spent + 2))
-    done
-    jit=$(($(jit_cpu_ms "$name") - jit))
-    if [ "$spent" -ge "$min" ]; then
-      if [ -n "${SRV_JVM[$name]:-}" ]; then
-        jit_settled "$jit" $((2000 * $#)) && break
-      else
-        awk -v a="$first" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.03 && (b - a) / b < 0.03) }' && break
+  local -A spent=() previous=()
+  local pending=("$@") waiting path_list name path rate first jit npaths
+  read -ra path_list <<<"$paths"
+  npaths=${#path_list[@]}
+  while [ ${#pending[@]} -gt 0 ]; do
+    waiting=()
+    for name in "${pending[@]}"; do
+      first=""
+      jit=$(jit_cpu_ms "$name")
+      for path in "${path_list[@]}"; do
+        rate=$(wrk_run "${SRV_URL[$name]}$path" "$BENCH_CONNECTIONS" 2 | cut -d" " -f1)
+        [ -n "$first" ] || first=$rate
+      done
+      jit=$(($(jit_cpu_ms "$name") - jit))
+      spent[$name]=$((${spent[$name]:-0} + 2 * npaths))
+      if [ "${spent[$name]}" -lt "$max" ] && ! warmed_up "$name" "${spent[$name]}" "$min" "$first" "${previous[$name]:-0}" "$jit" $((2000 * npaths)); then
+        previous[$name]=$first
+        waiting+=("$name")
+        continue
       fi
-    fi
-    previous=$first
+      log "  warm-up $name: ${spent[$name]} s (last rate ${first} req/s$([ -z "${SRV_JVM[$name]:-}" ] || echo ", JIT $(jit_share "$jit" $((2000 * npaths))) of a core"))"
+    done
+    pending=("${waiting[@]}")
   done
-  log "  warm-up $name: ${spent} s (last rate ${first} req/s$([ -z "${SRV_JVM[$name]:-}" ] || echo ", JIT $(jit_share "$jit" $((2000 * $#))) of a core"))"
+}
+
+# True when a server has been warmed for at least min seconds and is steady (see above).
+warmed_up() { # name spent_s min_s rate previous_rate jit_ms wall_ms
+  local name=$1 spent=$2 min=$3 rate=$4 previous=$5 jit=$6 wall=$7
+  [ "$spent" -ge "$min" ] || return 1
+  if [ -n "${SRV_JVM[$name]:-}" ]; then
+    jit_settled "$jit" "$wall"
+  else
+    awk -v a="$rate" -v b="$previous" 'BEGIN { exit !(b > 0 && (a - b) / b < 0.03 && (b - a) / b < 0.03) }'
+  fi
 }
 
 # Waits until the machine is quiet: at most 10 % of its CPU busy over 50 ms, for 3 s at most (1 s in
@@ -112,14 +132,16 @@ await_quiet() {
 # One measured cell: wrk on a quiet machine, then the RSS of the server's processes, appended to
 # $RESULTS.
 measure() { # table workers case name path round connections duration
-  local table=$1 workers=$2 case=$3 name=$4 path=$5 round=$6 conns=$7 duration=$8 result rss
+  local table=$1 workers=$2 case=$3 name=$4 path=$5 round=$6 conns=$7 duration=$8 result rss jit
   await_quiet
+  jit=$(jit_cpu_ms "$name")
   result=$(wrk_run "${SRV_URL[$name]}$path" "$conns" "$duration")
+  jit=$(($(jit_cpu_ms "$name") - jit))
   rss=$(server_rss_kib "$name")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$workers" "$case" "$name" "$round" "$conns" \
     "$(cut -d" " -f1-4 <<<"$result" | tr " " "\t")" "$rss" >>"$RESULTS"
   log "  $(printf '%-8s w=%s c=%-3s %-14s %-16s r%s: %s req/s p50 %s us p99 %s us err %s (%s requests) rss %s MiB' \
-    "$table" "$workers" "$conns" "$case" "$name" "$round" $result $((rss / 1024)))"
+    "$table" "$workers" "$conns" "$case" "$name" "$round" $result $((rss / 1024)))$([ -z "${SRV_JVM[$name]:-}" ] || echo ", JIT ${jit} ms")"
 }
 
 # Prints the items in the k-th order of a carryover-balanced (Williams) design: over n orders

@@ -23,12 +23,11 @@ start_laravel_servers() { # workers [extra launcher args for octane]
 }
 
 suite_laravel() { # workers
-  local w=$1 name
+  local w=$1
   log "Laravel cases, $w workers$(octane_available || echo ' (no laravel/octane: octane mode skipped)')"
   start_laravel_servers "$w"
-  for name in "${LARAVEL_SERVERS[@]}"; do
-    warm_up_until_steady "$name" $((BENCH_LARAVEL_WARMUP < 8 ? BENCH_LARAVEL_WARMUP : 8)) "$BENCH_LARAVEL_WARMUP" /api/hello /api/notes
-  done
+  warm_up_until_steady $((BENCH_LARAVEL_WARMUP < 8 ? BENCH_LARAVEL_WARMUP : 8)) "$BENCH_LARAVEL_WARMUP" "/api/hello /api/notes" \
+    "${LARAVEL_SERVERS[@]}"
   run_cases main "$w" "$BENCH_LARAVEL_DURATION" "$LARAVEL_CASES" "${LARAVEL_SERVERS[@]}"
   stop_all_servers
 }
