@@ -59,6 +59,22 @@ ensure_launcher() {
 }
 
 # jetty-home from Maven Central, unpacked once into the cache directory.
+# Fetches what the launcher's build needs from Maven Central (plugins and dependencies) by running
+# that build with nothing compiled and no tests, in a scratch copy of the sources: on a fresh
+# machine the downloads then overlap the libphp build, which does not use Maven. Best effort: the
+# real build fetches whatever is still missing.
+prefetch_launcher_build() {
+  [ "${BENCH_BUILD:-0}" = 1 ] || [ ! -f "${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}" ] || return 0
+  local copy="$WORK/prefetch"
+  mkdir -p "$copy"
+  tar -C "$REPO" --exclude=./.git --exclude=target --exclude=./bench/out -cf - . | tar -C "$copy" -xf -
+  log "fetching the launcher build's Maven plugins and dependencies (while libphp builds)"
+  (cd "$copy" && mvn -B -ntp -q -N install && mvn -B -ntp -q -Dmaven.main.skip -Dmaven.test.skip=true -DskipTests \
+    -Dexec.skip=true -pl jetty-module -am package) >"$WORK/prefetch.log" 2>&1 \
+    || log "prefetching the launcher build's dependencies failed; the build will fetch them (log: $WORK/prefetch.log)"
+  rm -rf "$copy"
+}
+
 ensure_jetty_home() {
   local cache=${BENCH_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ephpm-bench}
   JETTY_HOME=${JETTY_HOME:-$cache/jetty-home-$BENCH_JETTY_VERSION}
