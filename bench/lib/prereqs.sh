@@ -44,27 +44,31 @@ ensure_libphp() {
   export EPHPM_PHP_HOME
 }
 
-# The embedded launcher; built with Maven when missing or when --build was given.
+# True when the embedded launcher must be built: it is missing, or --build was given.
+launcher_needs_build() {
+  [ "${BENCH_BUILD:-0}" = 1 ] || [ ! -f "${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}" ]
+}
+
+# The embedded launcher, built with Maven when it needs to be.
 ensure_launcher() {
-  EPHPM_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
-  if [ "${BENCH_BUILD:-0}" = 1 ] || [ ! -f "$EPHPM_JAR" ]; then
+  if launcher_needs_build; then
     log "building ephpm-server.jar (mvn package, tests skipped)"
     (cd "$REPO" && mvn -B -ntp -q -N install && mvn -B -ntp -q -Dephpm.php.home="$EPHPM_PHP_HOME" -DskipTests \
       -pl jetty-module -am install) >&2 || die "the build failed"
   fi
+  EPHPM_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
   [ -f "$EPHPM_JAR" ] || die "no launcher at $EPHPM_JAR"
   # Run from a copy: a rebuild of the working tree during the run must not change the server under test.
   cp "$EPHPM_JAR" "$WORK/ephpm-server.jar"
   EPHPM_JAR="$WORK/ephpm-server.jar"
 }
 
-# jetty-home from Maven Central, unpacked once into the cache directory.
 # Fetches what the launcher's build needs from Maven Central (plugins and dependencies) by running
 # that build with nothing compiled and no tests, in a scratch copy of the sources: on a fresh
 # machine the downloads then overlap the libphp build, which does not use Maven. Best effort: the
 # real build fetches whatever is still missing.
 prefetch_launcher_build() {
-  [ "${BENCH_BUILD:-0}" = 1 ] || [ ! -f "${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}" ] || return 0
+  launcher_needs_build || return 0
   local copy="$WORK/prefetch"
   mkdir -p "$copy"
   tar -C "$REPO" --exclude=./.git --exclude=target --exclude=./bench/out -cf - . | tar -C "$copy" -xf -
@@ -75,6 +79,7 @@ prefetch_launcher_build() {
   rm -rf "$copy"
 }
 
+# jetty-home from Maven Central, unpacked once into the cache directory.
 ensure_jetty_home() {
   local cache=${BENCH_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ephpm-bench}
   JETTY_HOME=${JETTY_HOME:-$cache/jetty-home-$BENCH_JETTY_VERSION}

@@ -179,19 +179,17 @@ public final class PhpRequest {
         }
 
         private void reserve(int bytes) {
-            int needed = size + bytes;
-            if (handedOut || needed > buffer.length) {
-                byte[] grown = new byte[Math.max(needed, buffer.length * 2)];
-                System.arraycopy(buffer, 0, grown, 0, size);
-                buffer = grown;
-                handedOut = false;
-            }
+            ensureCapacity(size + bytes);
         }
 
-        /** Grows the buffer in the middle of an entry, keeping what the entry has written so far. */
+        /**
+         * Makes the buffer hold at least capacity bytes, keeping everything written so far (an entry
+         * may be half written), and copies it first if a built request still holds it.
+         */
         private void ensureCapacity(int capacity) {
-            if (capacity > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.max(capacity, buffer.length * 2));
+            if (handedOut || capacity > buffer.length) {
+                buffer = Arrays.copyOf(buffer, capacity > buffer.length ? Math.max(capacity, buffer.length * 2) : buffer.length);
+                handedOut = false;
             }
         }
     }
