@@ -6,7 +6,9 @@
 #   build-libphp.sh [DEBIAN_VERSION]      default: $EPHPM_PHP_VERSION or 8.2.32-1~deb12u1
 #
 # EPHPM_CACHE_DIR overrides the cache root (default: ~/.cache/ephpm).
-# EPHPM_PHP_PGO=0 skips the profile-guided build (half the build time; Laravel 4-7 % slower).
+# EPHPM_PHP_PGO: 1 (default) builds profile-guided with the profile shipped in native/pgo when it
+# was made for this very build, and trains a new one otherwise; train always trains one (what
+# native/pgo/refresh-profile.sh does); 0 builds without a profile (Laravel 4-7 % slower).
 set -euo pipefail
 
 version="${1:-${EPHPM_PHP_VERSION:-8.2.32-1~deb12u1}}"
@@ -18,7 +20,7 @@ pgo="${EPHPM_PHP_PGO:-1}"
 say() { echo "[libphp] $*" >&2; }
 elapsed() { printf '%dm%02ds' $((SECONDS / 60)) $((SECONDS % 60)); }
 die() { echo "[libphp] ERROR: $*" >&2; exit 1; }
-[[ "$pgo" == [01] ]] || die "EPHPM_PHP_PGO must be 0 or 1, not '$pgo'"
+[[ "$pgo" == [01] || "$pgo" == train ]] || die "EPHPM_PHP_PGO must be 0, 1 or train, not '$pgo'"
 
 # --disable-cli: with a program SAPI beside the shared embed SAPI, PHP's configure keeps libtool's
 # static objects on, and every file is compiled twice. Nothing here runs the CLI binary.
@@ -67,19 +69,42 @@ pgo_rounds=60
 # and kept for the optimised build. That saves a tenth of the build.
 pgo_untrained_exts=(bcmath calendar ctype curl dom exif fileinfo ftp iconv libxml mysqli mysqlnd pdo_mysql pdo_pgsql
   posix simplexml sockets sodium sqlite3 xml xmlreader xmlwriter zip zlib)
-if [ "$pgo" = 1 ]; then
+if [ "$pgo" != 0 ]; then
   [ -f "$pgo_app/public/index.php" ] || die "the PGO training app is missing: $pgo_app (EPHPM_PHP_PGO=0 builds without it)"
-  build_deps+=(php-laravel-framework composer)
   # An instrumented ifunc resolver runs before the library is relocated and crashes the loader:
   # the build picks its SSE/AVX variants through function pointers instead.
   export ax_cv_have_func_attribute_ifunc=no
 fi
 
+# The profile shipped with the project (native/pgo/refresh-profile.sh writes it): the counts of
+# the training run, one *.gcda file an object, and the key of the build it was made for.
+shipped_profile="$here/native/pgo/profile.tar.xz"
+shipped_profile_key="$here/native/pgo/profile.key"
+
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+install_build_deps() { # [PACKAGE...] beyond build_deps
+  local p missing=()
+  for p in "${build_deps[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  [ "$(id -u)" = 0 ] || command -v sudo >/dev/null || die "not root and no sudo: install these packages first: ${missing[*]}"
+  say "installing build dependencies: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -q >&2 || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
+    || die "apt-get install of build dependencies failed: ${missing[*]}"
+}
+# The compiler is part of the key (a profile only fits the compiler that made it): install it first.
+command -v cc >/dev/null || install_build_deps
+
 # Small source patches, each a script that checks it applied (native/*.patch.sh).
 patches=("$here/native/opcache-sapi.patch.sh" "$here/native/call-stack-guard.patch.sh" "$here/native/ini-get-folding.patch.sh")
-# The key covers everything that changes the binary: version, flags, the patches, the training set.
+# The key covers everything that changes the binary: version, flags, the compiler, the patches, the
+# training set.
 key_input="$version ${configure_flags[*]} $compile_flags $link_flags $(cat "${patches[@]}" | sha256sum | cut -c1-16)"
-if [ "$pgo" = 1 ]; then
+key_input+=" $(cc --version | head -n 1) relative-source-paths"
+if [ "$pgo" != 0 ]; then
   key_input+=" pgo $pgo_rounds ${pgo_routes[*]} untrained ${pgo_untrained_exts[*]} $(cat "$here/native/pgo/train.c" "$pgo_app/composer.json" | sha256sum | cut -c1-16)"
 fi
 key="$(printf '%s' "$key_input" | sha256sum | cut -c1-12)"
@@ -92,22 +117,21 @@ if [ -f "$prefix/.complete" ]; then
   exit 0
 fi
 
-sudo_cmd=()
-if [ "$(id -u)" != 0 ]; then
-  command -v sudo >/dev/null || die "not root and no sudo: install these packages first: ${build_deps[*]}"
-  sudo_cmd=(sudo)
+# Train (an instrumented build and a training run, half the build time) unless the shipped profile
+# was made for exactly this build.
+train_profile=0
+if [ "$pgo" = train ]; then
+  train_profile=1
+elif [ "$pgo" = 1 ]; then
+  if [ ! -f "$shipped_profile" ]; then
+    say "no shipped profile ($shipped_profile): training one"
+    train_profile=1
+  elif [ "$(cat "$shipped_profile_key" 2>/dev/null)" != "$key" ]; then
+    say "the shipped profile was made for another build (key $(cat "$shipped_profile_key" 2>/dev/null || echo none), this one is $key): training one; native/pgo/refresh-profile.sh ships a new one"
+    train_profile=1
+  fi
 fi
-
-missing=()
-for p in "${build_deps[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing build dependencies: ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -q >&2 || die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
-    || die "apt-get install of build dependencies failed: ${missing[*]}"
-fi
+if [ "$train_profile" = 1 ]; then install_build_deps php-laravel-framework composer; else install_build_deps; fi
 
 work="$cache_root/src/$safe_version"
 mkdir -p "$work"
@@ -136,6 +160,14 @@ say "configure (log: $log)"
 [ -x ./configure ] || ./buildconf --force >>"$log" 2>&1
 CFLAGS="$compile_flags" LDFLAGS="$link_flags" ./configure --prefix="$prefix" "${configure_flags[@]}" >>"$log" 2>&1 \
   || { tail -30 "$log" >&2; die "configure failed"; }
+# Every file is compiled by a path relative to the source tree, whose own path differs from machine
+# to machine: GCC keys a profile's functions by their source paths too, and a profile made in
+# another directory built other code (0.6 % more instructions on a Laravel request) than the same
+# profile in its own directory.
+tree="$(pwd | sed 's/[][\.*^$#]/\\&/g')"
+sed -i -e "/--mode=compile/ s#$tree/##g" -e "/^INCLUDES = / s#-I$tree/#-I#g; /^INCLUDES = / s#-I\$(top_[a-z]*dir)/#-I#g" \
+  -e 's#^DEFS = .*#DEFS = -Iinclude -Imain -I.#' Makefile
+! grep -- "--mode=compile" Makefile | grep -qF "$(pwd)" || die "a compile rule still names $(pwd)"
 
 total="$(find . -name '*.c' -path './ext/*' -o -name '*.c' -path './Zend/*' -o -name '*.c' -path './main/*' | wc -l)"
 compile_all() { # PROF_FLAGS [TARGET...]: no target builds everything and links libphp
@@ -182,27 +214,41 @@ EOF
   rm -rf "$app"
 }
 
-if [ "$pgo" = 1 ]; then
+if [ "$pgo" != 0 ]; then
+  stages=$((train_profile ? 3 : 2))
   untrained=()
   for ext in "${pgo_untrained_exts[@]}"; do
     untrained+=($(grep -oE "^ext/$ext/[^:]*\.lo" Makefile || true))
   done
-  say "profile-guided build, 1 of 3: the ${#untrained[@]} files of extensions the training does not reach, once (make -j$jobs)"
+  say "profile-guided build, 1 of $stages: the ${#untrained[@]} files of extensions the training does not reach, once (make -j$jobs)"
   compile_all "" "${untrained[@]}"
-  say "profile-guided build, 2 of 3: the rest instrumented (at $(elapsed); each stage takes a few minutes)"
-  compile_all -fprofile-generate
-  say "training: Zend/bench.php and the sample Laravel app's routes, $pgo_rounds rounds (at $(elapsed))"
-  train
-  # prof-clean removes every object; the uninstrumented ones are set aside with their times and put back
-  keep="$work/pgo-untrained.tar"
-  for lo in "${untrained[@]}"; do
-    printf '%s\n' "$lo" "${lo%.lo}.dep" "${lo%.lo}.o" "$(dirname "$lo")/.libs/$(basename "${lo%.lo}").o"
-  done | while read -r f; do if [ -e "$f" ]; then echo "$f"; fi; done | tar -cf "$keep" -T - \
-    || die "could not set the uninstrumented objects aside"
-  make prof-clean >>"$log" 2>&1
-  tar -xpf "$keep" && rm -f "$keep" || die "could not restore the uninstrumented objects"
-  say "profile-guided build, 3 of 3: optimised with the profile (at $(elapsed))"
-  compile_all "-fprofile-use -fprofile-partial-training -Wno-missing-profile"
+  if [ "$train_profile" = 1 ]; then
+    say "profile-guided build, 2 of 3: the rest instrumented (at $(elapsed); each stage takes a few minutes)"
+    compile_all -fprofile-generate
+    say "training: Zend/bench.php and the sample Laravel app's routes, $pgo_rounds rounds (at $(elapsed))"
+    train
+    find . -name '*.gcda' -print0 | sort -z \
+      | tar --null -T - --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - | xz -9 >"$work/pgo-profile.tar.xz" \
+      || die "could not archive the profile"
+    printf '%s\n' "$key" >"$work/pgo-profile.key"
+    say "the profile: $work/pgo-profile.tar.xz (key $key)"
+    # prof-clean removes every object; the uninstrumented ones are set aside with their times and put back
+    keep="$work/pgo-untrained.tar"
+    for lo in "${untrained[@]}"; do
+      printf '%s\n' "$lo" "${lo%.lo}.dep" "${lo%.lo}.o" "$(dirname "$lo")/.libs/$(basename "${lo%.lo}").o"
+    done | while read -r f; do if [ -e "$f" ]; then echo "$f"; fi; done | tar -cf "$keep" -T - \
+      || die "could not set the uninstrumented objects aside"
+    make prof-clean >>"$log" 2>&1
+    tar -xpf "$keep" && rm -f "$keep" || die "could not restore the uninstrumented objects"
+  else
+    say "the profile: the shipped one (native/pgo/profile.tar.xz, key $key)"
+    tar -xJf "$shipped_profile" || die "could not unpack the shipped profile $shipped_profile"
+  fi
+  say "profile-guided build, $stages of $stages: optimised with the profile (at $(elapsed))"
+  # A function whose control flow differs from the profile's is built without it: reported, not fatal.
+  compile_all "-fprofile-use -fprofile-partial-training -Wno-missing-profile -Wno-error=coverage-mismatch"
+  mismatched=$(grep -c "does not match its profile data\|source locations for function" "$log" || true)
+  [ "$mismatched" = 0 ] || say "warning: the profile does not fit some functions ($mismatched warnings; log: $log)"
   ! nm -D --undefined-only libs/libphp.so modules/*.so | grep -q __gcov \
     || die "an instrumented object reached the optimised build (log: $log)"
 else
