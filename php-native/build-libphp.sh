@@ -123,11 +123,12 @@ train_profile=0
 if [ "$pgo" = train ]; then
   train_profile=1
 elif [ "$pgo" = 1 ]; then
+  shipped_key="$(cat "$shipped_profile_key" 2>/dev/null || echo none)"
   if [ ! -f "$shipped_profile" ]; then
     say "no shipped profile ($shipped_profile): training one"
     train_profile=1
-  elif [ "$(cat "$shipped_profile_key" 2>/dev/null)" != "$key" ]; then
-    say "the shipped profile was made for another build (key $(cat "$shipped_profile_key" 2>/dev/null || echo none), this one is $key): training one; native/pgo/refresh-profile.sh ships a new one"
+  elif [ "$shipped_key" != "$key" ]; then
+    say "the shipped profile was made for another build (key $shipped_key, this one is $key): training one; native/pgo/refresh-profile.sh ships a new one"
     train_profile=1
   fi
 fi

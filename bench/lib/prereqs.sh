@@ -5,6 +5,8 @@
 # Exits with status 3 when a prerequisite cannot be installed (the smoke test skips on that).
 
 BENCH_JETTY_VERSION=${BENCH_JETTY_VERSION:-12.0.16}
+# The launcher under test: EPHPM_JAR, or the one the project's build makes.
+LAUNCHER_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
 BENCH_PACKAGES=(curl unzip wrk nginx php8.2-fpm php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml php-laravel-framework composer)
 
 apt_install_missing() {
@@ -46,7 +48,7 @@ ensure_libphp() {
 
 # True when the embedded launcher must be built: it is missing, or --build was given.
 launcher_needs_build() {
-  [ "${BENCH_BUILD:-0}" = 1 ] || [ ! -f "${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}" ]
+  [ "${BENCH_BUILD:-0}" = 1 ] || [ ! -f "$LAUNCHER_JAR" ]
 }
 
 # The embedded launcher, built with Maven when it needs to be.
@@ -56,10 +58,9 @@ ensure_launcher() {
     (cd "$REPO" && mvn -B -ntp -q -N install && mvn -B -ntp -q -Dephpm.php.home="$EPHPM_PHP_HOME" -DskipTests \
       -pl jetty-module -am install) >&2 || die "the build failed"
   fi
-  EPHPM_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
-  [ -f "$EPHPM_JAR" ] || die "no launcher at $EPHPM_JAR"
+  [ -f "$LAUNCHER_JAR" ] || die "no launcher at $LAUNCHER_JAR"
   # Run from a copy: a rebuild of the working tree during the run must not change the server under test.
-  cp "$EPHPM_JAR" "$WORK/ephpm-server.jar"
+  cp "$LAUNCHER_JAR" "$WORK/ephpm-server.jar"
   EPHPM_JAR="$WORK/ephpm-server.jar"
 }
 
