@@ -10,6 +10,13 @@ import java.util.concurrent.atomic.AtomicReference;
 final class PendingRequest {
     enum State { WAITING, TAKEN, DONE }
 
+    /**
+     * Put last into a stopping pool's queue, and back again by each PHP thread that takes it: the
+     * threads block on the queue without a timeout and end when they reach it. Never claimed,
+     * expired or overdue.
+     */
+    static final PendingRequest STOP = new PendingRequest();
+
     final AsyncContext async;
     final HttpServletRequest request;
     final HttpServletResponse response;
@@ -18,6 +25,14 @@ final class PendingRequest {
     private volatile long queuedNanos = System.nanoTime();
     volatile boolean replayed;
     volatile long takenNanos;
+
+    private PendingRequest() {
+        this.async = null;
+        this.request = null;
+        this.response = null;
+        this.php = null;
+        state.set(State.DONE);
+    }
 
     PendingRequest(AsyncContext async, PhpRequest php) {
         this.async = async;

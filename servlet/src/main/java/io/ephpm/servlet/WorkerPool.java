@@ -145,7 +145,11 @@ final class WorkerPool implements WorkerPoolMXBean {
                 .build();
     }
 
-    /** The exchange source of one PHP thread: blocks for the next request, or null to end the thread. */
+    /**
+     * The exchange source of one PHP thread: blocks for the next request, or null to end the thread.
+     * No timed poll: a poll that comes back empty only when the pool is idle is a branch the JIT
+     * compiles out under load and deoptimises on in every idle spell.
+     */
     private PhpExchange take(Slot slot) throws InterruptedException {
         if (!slot.booted) {
             booted(slot);
@@ -156,12 +160,10 @@ final class WorkerPool implements WorkerPoolMXBean {
             return null;
         }
         while (true) {
-            PendingRequest pending = queue.pollFirst(200, TimeUnit.MILLISECONDS);
-            if (pending == null) {
-                if (stopping) {
-                    return null;
-                }
-                continue;
+            PendingRequest pending = queue.takeFirst();
+            if (pending == PendingRequest.STOP) {
+                queue.offerFirst(pending);
+                return null;
             }
             if (pending.claim()) {
                 busy.incrementAndGet();
@@ -283,6 +285,7 @@ final class WorkerPool implements WorkerPoolMXBean {
             sleep(20);
         }
         stopping = true;
+        queue.offerLast(PendingRequest.STOP);
         for (Slot slot : List.copyOf(live.values())) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             try {
@@ -302,6 +305,8 @@ final class WorkerPool implements WorkerPoolMXBean {
                 OctaneServlet.sendUnavailable(queued, "The app is shutting down");
             }
         }
+        // for the threads still busy past the grace period: they end when they next take
+        queue.offerLast(PendingRequest.STOP);
         timers.shutdownNow();
         try {
             timers.awaitTermination(5, TimeUnit.SECONDS);
@@ -357,7 +362,7 @@ final class WorkerPool implements WorkerPoolMXBean {
 
     @Override
     public int getQueueDepth() {
-        return queue.size();
+        return stopping ? 0 : queue.size();
     }
 
     @Override

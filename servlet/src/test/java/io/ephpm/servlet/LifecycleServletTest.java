@@ -22,6 +22,11 @@ class LifecycleServletTest {
         return Map.of("mode", "worker", "app-root", app.root.toString(), "worker-script", "worker.php", "workers", workers);
     }
 
+    private static java.util.Set<Thread> phpThreadSet() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains("-php-"))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     private static long phpThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().contains("-php-")).count();
     }
@@ -139,5 +144,31 @@ class LifecycleServletTest {
         assertEquals(baseline, phpThreads(), () -> "stopping the server ends its PHP threads: " + Thread.getAllStackTraces().entrySet()
                 .stream().filter(e -> e.getKey().getName().contains("-php-"))
                 .map(e -> e.getKey().getName() + " " + java.util.Arrays.toString(e.getValue())).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void aThreadStillBusyPastTheDrainTimeoutEndsWhenItsRequestDoes(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp app = TestApp.copy(appDir);
+        Map<String, String> params = new java.util.HashMap<>(workerParams(app, "2"));
+        params.put("drain-timeout", "1");
+        try (Server server = Server.start(kind, "/app", app.documentRoot, params)) {
+            assertEquals(200, Http.get(server.url("/?nonce=before")).statusCode());
+            java.util.Set<Thread> oldThreads = phpThreadSet();
+            assertEquals(2, oldThreads.size());
+            // longer than Tomcat's wait for in-flight requests on unload (2 s) plus the drain timeout
+            CompletableFuture<HttpResponse<String>> straggler = Http.CLIENT.sendAsync(
+                    Http.request(server.url("/?do=sleep&ms=6000")).build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300);
+            server.redeploy();
+            assertEquals(1, oldThreads.stream().filter(Thread::isAlive).count(),
+                    "the idle thread ends on undeploy, the busy one outlives the drain timeout");
+            straggler.handle((r, e) -> null).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (Thread t : oldThreads) {
+                t.join(5000);
+                assertTrue(!t.isAlive(), t.getName() + " ends once its request is done");
+            }
+            assertEquals(200, Http.get(server.url("/?nonce=after")).statusCode());
+        }
     }
 }
