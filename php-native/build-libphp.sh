@@ -103,7 +103,7 @@ patches=("$here/native/opcache-sapi.patch.sh" "$here/native/call-stack-guard.pat
 # The key covers everything that changes the binary: version, flags, the compiler, the patches, the
 # training set.
 key_input="$version ${configure_flags[*]} $compile_flags $link_flags $(cat "${patches[@]}" | sha256sum | cut -c1-16)"
-key_input+=" $(cc --version | head -n 1) relative-source-paths"
+key_input+=" $(cc --version | head -n 1) relative-source-paths linked-with-link-flags"
 if [ "$pgo" != 0 ]; then
   key_input+=" pgo $pgo_rounds ${pgo_routes[*]} untrained ${pgo_untrained_exts[*]} $(cat "$here/native/pgo/train.c" "$pgo_app/composer.json" | sha256sum | cut -c1-16)"
 fi
@@ -161,6 +161,8 @@ say "configure (log: $log)"
 [ -x ./configure ] || ./buildconf --force >>"$log" 2>&1
 CFLAGS="$compile_flags" LDFLAGS="$link_flags" ./configure --prefix="$prefix" "${configure_flags[@]}" >>"$log" 2>&1 \
   || { tail -30 "$log" >&2; die "configure failed"; }
+# PHP's configure takes LDFLAGS for its own tests but leaves them out of the Makefile: they are
+# given to make (compile_all), and the link is checked below.
 # Every file is compiled by a path relative to the source tree, whose own path differs from machine
 # to machine: GCC keys a profile's functions by their source paths too, and a profile made in
 # another directory built other code (0.6 % more instructions on a Laravel request) than the same
@@ -173,7 +175,7 @@ sed -i -e "/--mode=compile/ s#$tree/##g" -e "/^INCLUDES = / s#-I$tree/#-I#g; /^I
 total="$(find . -name '*.c' -path './ext/*' -o -name '*.c' -path './Zend/*' -o -name '*.c' -path './main/*' | wc -l)"
 compile_all() { # PROF_FLAGS [TARGET...]: no target builds everything and links libphp
   local flags=$1; shift
-  make -j"$jobs" PROF_FLAGS="$flags" "$@" 2>&1 | tee -a "$log" | awk -v total="$total" '
+  make -j"$jobs" PROF_FLAGS="$flags" LDFLAGS="$link_flags" "$@" 2>&1 | tee -a "$log" | awk -v total="$total" '
     /-c .*\.c/ { n++; if (n % 50 == 0) { printf "[libphp] compiled %d files (~%d in tree)\n", n, total > "/dev/stderr"; fflush("/dev/stderr") } }
   ' || true
   [ "${PIPESTATUS[0]}" = 0 ] || { tail -40 "$log" >&2; die "make failed"; }
@@ -258,7 +260,10 @@ else
 fi
 
 say "installing into $prefix"
-make install >>"$log" 2>&1 || { tail -30 "$log" >&2; die "make install failed"; }
+make install LDFLAGS="$link_flags" >>"$log" 2>&1 || { tail -30 "$log" >&2; die "make install failed"; }
+# With -Bsymbolic-functions the library's calls to its own functions need no PLT entry.
+! readelf -rW "$prefix/lib/libphp.so" | grep JUMP_SLOT | grep -qE ' (_emalloc|_efree|zval_ptr_dtor)( |$)' \
+  || die "libphp calls its own functions through the PLT: the link flags ($link_flags) did not reach the link"
 touch "$prefix/.complete"
 say "done in $(elapsed): $prefix"
 echo "$prefix"
