@@ -55,5 +55,15 @@ stop_pids() {
   for pid in "$@"; do kill -9 "$pid" 2>/dev/null || true; done
 }
 
-# 1-minute load average and the CPU share other processes used, for the report's machine note.
+# The 1/5/15-minute load averages, for the report's machine note.
 machine_load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# Milliseconds a fixed PHP loop takes on one core (the median of three). A virtual machine's host
+# can slow it by half for minutes on end without any steal time showing in the guest; the report
+# prints this before and after the run, so that a table measured on a slowed host can be told apart.
+host_speed_ms() {
+  local i
+  for i in 1 2 3; do
+    php -n -r '$t = hrtime(true); $x = 0; for ($i = 0; $i < 20000000; $i++) { $x += $i % 7; } echo intdiv(hrtime(true) - $t, 1000000), "\n";'
+  done | sort -n | sed -n 2p
+}

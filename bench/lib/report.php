@@ -67,6 +67,8 @@ echo "- **Machine:** " . trim($cpu) . ", " . $sh('nproc') . " cores, "
     . ", Debian " . $sh('cat /etc/debian_version') . "\n";
 echo "- **Load average** (1/5/15 min) before: " . ($machine['load_before'] ?? '?') . "; after: " . ($machine['load_after'] ?? '?')
     . "; run took " . ($machine['elapsed_s'] ?? '?') . " s\n";
+echo "- **Host speed probe** (a fixed PHP loop on one core, median of 3; higher is slower): "
+    . ($machine['speed_before'] ?? '?') . " ms before, " . ($machine['speed_after'] ?? '?') . " ms after\n";
 echo "- **Software:** " . $sh('nginx -v') . "; " . strtok($sh(getenv('FPM_BIN') . ' -v'), "\n") . "; Jetty "
     . getenv('BENCH_JETTY_VERSION') . "; " . strtok($sh(getenv('JAVA') . ' -version'), "\n") . "; " . $sh('wrk -v | head -n1') . "\n";
 echo "- **Settings:** " . getenv('BENCH_SETTINGS') . "; wrk on the same machine over loopback; all servers on 127.0.0.1\n\n";
