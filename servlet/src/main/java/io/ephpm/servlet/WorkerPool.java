@@ -362,7 +362,8 @@ final class WorkerPool implements WorkerPoolMXBean {
 
     @Override
     public int getQueueDepth() {
-        return stopping ? 0 : queue.size();
+        int depth = queue.size();
+        return stopping && queue.contains(PendingRequest.STOP) ? depth - 1 : depth;
     }
 
     @Override
