@@ -161,8 +161,6 @@ say "configure (log: $log)"
 [ -x ./configure ] || ./buildconf --force >>"$log" 2>&1
 CFLAGS="$compile_flags" LDFLAGS="$link_flags" ./configure --prefix="$prefix" "${configure_flags[@]}" >>"$log" 2>&1 \
   || { tail -30 "$log" >&2; die "configure failed"; }
-# PHP's configure takes LDFLAGS for its own tests but leaves them out of the Makefile: they are
-# given to make (compile_all), and the link is checked below.
 # Every file is compiled by a path relative to the source tree, whose own path differs from machine
 # to machine: GCC keys a profile's functions by their source paths too, and a profile made in
 # another directory built other code (0.6 % more instructions on a Laravel request) than the same
@@ -171,11 +169,15 @@ tree="$(pwd | sed 's/[][\.*^$#]/\\&/g')"
 sed -i -e "/--mode=compile/ s#$tree/##g" -e "/^INCLUDES = / s#-I$tree/#-I#g; /^INCLUDES = / s#-I\$(top_[a-z]*dir)/#-I#g" \
   -e 's#^DEFS = .*#DEFS = -Iinclude -Imain -I.#' Makefile
 ! grep -- "--mode=compile" Makefile | grep -qF "$(pwd)" || die "a compile rule still names $(pwd)"
+# PHP's configure takes LDFLAGS for its own tests but leaves them out of the Makefile, whose link
+# rules use them: they go in here, for every make below, and the link is checked after install.
+grep -q '^LDFLAGS *=' Makefile && die "PHP's Makefile sets LDFLAGS itself now: merge the link flags into it"
+sed -i "1i LDFLAGS = $link_flags" Makefile
 
 total="$(find . -name '*.c' -path './ext/*' -o -name '*.c' -path './Zend/*' -o -name '*.c' -path './main/*' | wc -l)"
 compile_all() { # PROF_FLAGS [TARGET...]: no target builds everything and links libphp
   local flags=$1; shift
-  make -j"$jobs" PROF_FLAGS="$flags" LDFLAGS="$link_flags" "$@" 2>&1 | tee -a "$log" | awk -v total="$total" '
+  make -j"$jobs" PROF_FLAGS="$flags" "$@" 2>&1 | tee -a "$log" | awk -v total="$total" '
     /-c .*\.c/ { n++; if (n % 50 == 0) { printf "[libphp] compiled %d files (~%d in tree)\n", n, total > "/dev/stderr"; fflush("/dev/stderr") } }
   ' || true
   [ "${PIPESTATUS[0]}" = 0 ] || { tail -40 "$log" >&2; die "make failed"; }
@@ -260,7 +262,7 @@ else
 fi
 
 say "installing into $prefix"
-make install LDFLAGS="$link_flags" >>"$log" 2>&1 || { tail -30 "$log" >&2; die "make install failed"; }
+make install >>"$log" 2>&1 || { tail -30 "$log" >&2; die "make install failed"; }
 # With -Bsymbolic-functions the library's calls to its own functions need no PLT entry.
 ! readelf -rW "$prefix/lib/libphp.so" | grep JUMP_SLOT | grep -qE ' (_emalloc|_efree|zval_ptr_dtor)( |$)' \
   || die "libphp calls its own functions through the PLT: the link flags ($link_flags) did not reach the link"
