@@ -21,6 +21,7 @@ public final class ModuleProperties {
             Map.entry("requestTimeout", "request-timeout"),
             Map.entry("queueTimeout", "queue-timeout"),
             Map.entry("drainTimeout", "drain-timeout"),
+            Map.entry("idleSpin", "idle-spin"),
             Map.entry("workerScript", "worker-script"),
             Map.entry("frontController", "front-controller"),
             Map.entry("statusPath", "status-path"),

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +36,9 @@ final class WorkerPool implements WorkerPoolMXBean {
     private final PhpRuntime runtime;
     private final String name;
     private final PhpThread.LogSink logSink;
-    private final LinkedBlockingDeque<PendingRequest> queue = new LinkedBlockingDeque<>();
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    private final RequestQueue queue;
     private final Map<PhpThread, Slot> live = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final AtomicInteger generation = new AtomicInteger();
@@ -61,6 +62,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         volatile PhpThread thread;
         volatile boolean booted;
         volatile boolean retiring;
+        RequestQueue.Taker taker;
 
         Slot(int id) {
             this.id = id;
@@ -72,6 +74,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         this.runtime = runtime;
         this.name = name;
         this.logSink = logSink;
+        this.queue = new RequestQueue(settings.idleSpin().toNanos());
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-timers");
             t.setDaemon(true);
@@ -82,6 +85,7 @@ final class WorkerPool implements WorkerPoolMXBean {
     void start() {
         admitting = true;
         timers.scheduleWithFixedDelay(this::expireOverdue, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::reviewSpinning, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         for (int i = 0; i < settings.workers(); i++) {
             spawn(i);
         }
@@ -105,13 +109,22 @@ final class WorkerPool implements WorkerPoolMXBean {
     private void expireOverdue() {
         long now = System.nanoTime();
         long timeout = settings.queueTimeout().toNanos();
-        for (PendingRequest pending : queue) {
+        for (PendingRequest pending : queue.snapshot()) {
             if (pending.isOverdue(now, timeout) && pending.expire()) {
-                queue.removeFirstOccurrence(pending);
+                queue.remove(pending);
                 queueTimeouts.incrementAndGet();
                 OctaneServlet.sendUnavailable(pending, "No PHP worker became free within " + settings.queueTimeout().toSeconds() + " s");
             }
         }
+    }
+
+    private long lastSpinReview = System.nanoTime();
+
+    /** On the timer thread, every {@link #QUEUE_SWEEP_MILLIS}. */
+    private void reviewSpinning() {
+        long now = System.nanoTime();
+        queue.reviewSpinning(CpuLoad.sinceLastCall(), now - lastSpinReview, CPUS);
+        lastSpinReview = now;
     }
 
     private void spawn(int id) {
@@ -155,12 +168,16 @@ final class WorkerPool implements WorkerPoolMXBean {
             booted(slot);
         }
         PhpThread thread = slot.thread;
+        if (slot.taker == null) {
+            slot.taker = new RequestQueue.Taker(Thread.currentThread());
+        }
         if (dueForRotation(thread)) {
             slot.retiring = true;
             return null;
         }
         while (true) {
-            PendingRequest pending = queue.takeFirst();
+            // a spin on a CPU that a busy PHP thread needs would slow that thread down
+            PendingRequest pending = queue.take(slot.taker, busy.get() + 1 < CPUS);
             if (pending == PendingRequest.STOP) {
                 queue.offerFirst(pending);
                 return null;

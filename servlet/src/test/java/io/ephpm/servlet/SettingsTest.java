@@ -33,6 +33,7 @@ class SettingsTest {
         assertEquals(0, s.maxRequests());
         assertEquals(Duration.ofSeconds(30), s.requestTimeout());
         assertEquals(Duration.ofSeconds(30), s.queueTimeout());
+        assertEquals(Duration.ofNanos(100_000), s.idleSpin());
         assertEquals(Optional.empty(), s.statusPath());
         assertEquals("30", s.threadIni().get("max_execution_time"));
     }
@@ -45,6 +46,12 @@ class SettingsTest {
         assertEquals(Map.of("opcache.memory_consumption", "256"), s.processIni());
         assertEquals(Map.of("APP_ENV", "production", "DB_PASSWORD", "s3cret"), s.environment());
         assertEquals(512L * 1024 * 1024, s.maxMemoryBytes());
+    }
+
+    @Test
+    void idleSpinIsInMicrosecondsAndZeroTurnsItOff() {
+        assertEquals(Duration.ofNanos(250_000), read(Map.of("idle-spin", "250")).idleSpin());
+        assertEquals(Duration.ZERO, read(Map.of("idle-spin", "0")).idleSpin());
     }
 
     @Test
@@ -75,6 +82,7 @@ class SettingsTest {
         assertMessage(Map.of("document-root", "nowhere"), "'document-root' names no directory");
         assertMessage(Map.of("request-timeout", "-5"), "'request-timeout' must be between 1 and 86400");
         assertMessage(Map.of("status-path", "status"), "'status-path' must start with '/'");
+        assertMessage(Map.of("idle-spin", "-1"), "'idle-spin' must be between 0 and 10000");
         assertMessage(Map.of("front-controller", "../index.php"), "'front-controller' must be a file name");
     }
 

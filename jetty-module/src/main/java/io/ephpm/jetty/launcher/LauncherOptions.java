@@ -25,6 +25,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
               --request-timeout S     PHP's max_execution_time in seconds (default 30)
               --queue-timeout S       seconds a request may wait for a free worker (default 30)
               --drain-timeout S       seconds a stop or reload waits for in-flight requests (default 30)
+              --idle-spin US          microseconds an idle worker spins for the next request (default 100; 0: off)
               --php NAME=VALUE        a php.ini setting for the app; repeatable
               --env NAME=VALUE        an environment variable PHP sees; repeatable
               --status-path PATH      serve the worker pool's numbers as JSON there, like /_ephpm/status
@@ -43,6 +44,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
             "--request-timeout", "request-timeout",
             "--queue-timeout", "queue-timeout",
             "--drain-timeout", "drain-timeout",
+            "--idle-spin", "idle-spin",
             "--status-path", "status-path");
 
     static LauncherOptions parse(String... args) throws UsageException {

@@ -1,0 +1,255 @@
+package io.ephpm.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+
+import io.ephpm.php.PhpRequest;
+import jakarta.servlet.AsyncContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class RequestQueueTest {
+    private static final long MILLIS = 1_000_000;
+
+    private static PendingRequest request() {
+        return new PendingRequest(mock(AsyncContext.class), PhpRequest.builder().build());
+    }
+
+    /** A thread that takes one request from the queue. */
+    private static final class OneTake extends Thread {
+        final AtomicReference<Object> result = new AtomicReference<>();
+        private final RequestQueue queue;
+        private final boolean maySpin;
+
+        OneTake(RequestQueue queue, boolean maySpin) {
+            this.queue = queue;
+            this.maySpin = maySpin;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                result.set(queue.take(new RequestQueue.Taker(this), maySpin));
+            } catch (InterruptedException e) {
+                result.set(e);
+            }
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void queuedRequestsComeOutOldestFirstAndReplaysJumpTheQueue() throws Exception {
+        RequestQueue queue = new RequestQueue(0);
+        PendingRequest a = request();
+        PendingRequest b = request();
+        PendingRequest replay = request();
+        queue.offerLast(a);
+        queue.offerLast(b);
+        queue.offerFirst(replay);
+        assertEquals(3, queue.size());
+        RequestQueue.Taker me = new RequestQueue.Taker(Thread.currentThread());
+        assertSame(replay, queue.take(me, false));
+        assertSame(a, queue.take(me, false));
+        assertSame(b, queue.take(me, false));
+        assertTrue(queue.isEmpty());
+    }
+
+    @Test
+    void aRequestGoesStraightToTheThreadThatWentIdleLast() throws Exception {
+        RequestQueue queue = new RequestQueue(0);
+        OneTake first = new OneTake(queue, false);
+        first.start();
+        await(() -> queue.idleTakers() == 1);
+        OneTake second = new OneTake(queue, false);
+        second.start();
+        await(() -> queue.idleTakers() == 2);
+
+        PendingRequest a = request();
+        queue.offerLast(a);
+        second.join(10_000);
+        assertSame(a, second.result.get());
+        assertEquals(0, queue.size(), "handed over, never queued");
+        assertTrue(first.isAlive());
+
+        PendingRequest b = request();
+        queue.offerLast(b);
+        first.join(10_000);
+        assertSame(b, first.result.get());
+        assertEquals(0, queue.idleTakers());
+    }
+
+    @Test
+    void anInterruptedIdleThreadLeavesTheStackAndLaterRequestsAreQueued() throws Exception {
+        RequestQueue queue = new RequestQueue(0);
+        OneTake taker = new OneTake(queue, false);
+        taker.start();
+        await(() -> queue.idleTakers() == 1);
+        taker.interrupt();
+        taker.join(10_000);
+        assertTrue(taker.result.get() instanceof InterruptedException);
+        assertEquals(0, queue.idleTakers());
+
+        PendingRequest a = request();
+        queue.offerLast(a);
+        assertEquals(1, queue.size(), "no lost request: nobody took it, so it waits in the queue");
+        assertSame(a, queue.pollFirst());
+    }
+
+    @Test
+    void aTakerServesOnlyItsOwnThread() {
+        RequestQueue queue = new RequestQueue(0);
+        RequestQueue.Taker other = new RequestQueue.Taker(new Thread(() -> { }));
+        assertThrows(IllegalStateException.class, () -> queue.take(other, false));
+    }
+
+    @Test
+    void spinningIsAllowedOnlyWhileHalfACpuGoesIdle() {
+        RequestQueue queue = new RequestQueue(100_000);
+        assertFalse(queue.isSpinAllowed(), "not before the first review");
+        queue.reviewSpinning(0.50, 100 * MILLIS, 2);
+        assertTrue(queue.isSpinAllowed());
+        queue.reviewSpinning(0.75, 100 * MILLIS, 2);
+        assertTrue(queue.isSpinAllowed(), "half of one of two CPUs idle");
+        queue.reviewSpinning(0.80, 100 * MILLIS, 2);
+        assertFalse(queue.isSpinAllowed());
+        queue.reviewSpinning(0.10, 100 * MILLIS, 1);
+        assertFalse(queue.isSpinAllowed(), "one CPU never spins");
+        queue.reviewSpinning(-1, 100 * MILLIS, 8);
+        assertFalse(queue.isSpinAllowed(), "unknown load");
+
+        RequestQueue off = new RequestQueue(0);
+        off.reviewSpinning(0.0, 100 * MILLIS, 8);
+        assertFalse(off.isSpinAllowed(), "idle-spin 0");
+        assertThrows(IllegalArgumentException.class, () -> new RequestQueue(-1));
+    }
+
+    @Test
+    void anIdleThreadSpinsWhenAllowedAndParksWhenNot() throws Exception {
+        RequestQueue queue = new RequestQueue(TimeUnit.SECONDS.toNanos(30));
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        OneTake spinner = new OneTake(queue, true);
+        spinner.start();
+        await(() -> queue.idleTakers() == 1);
+        Thread.sleep(200);
+        assertEquals(Thread.State.RUNNABLE, spinner.getState(), "spinning, not parked");
+        OneTake sleeper = new OneTake(queue, true);
+        sleeper.start();
+        await(() -> sleeper.getState() == Thread.State.WAITING);
+        assertEquals(2, queue.idleTakers(), "one thread spins at a time; the other parked");
+
+        PendingRequest a = request();
+        PendingRequest b = request();
+        queue.offerLast(a);
+        queue.offerLast(b);
+        sleeper.join(10_000);
+        spinner.join(10_000);
+        assertSame(a, sleeper.result.get(), "the last idle thread first");
+        assertSame(b, spinner.result.get());
+
+        queue.reviewSpinning(0.95, 100 * MILLIS, 2);
+        assertTrue(queue.isSpinAllowed(), "the load was the spinner's own");
+        queue.reviewSpinning(0.95, 100 * MILLIS, 2);
+        assertFalse(queue.isSpinAllowed(), "busy without spinning");
+        OneTake parked = new OneTake(queue, true);
+        parked.start();
+        await(() -> parked.getState() == Thread.State.WAITING);
+        PendingRequest c = request();
+        queue.offerLast(c);
+        parked.join(10_000);
+        assertSame(c, parked.result.get());
+    }
+
+    @Test
+    void everyRequestIsTakenExactlyOnceUnderContention() throws Exception {
+        for (long spin : new long[] {0, 50_000}) {
+            RequestQueue queue = new RequestQueue(spin);
+            queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+            int producers = 4;
+            int perProducer = 20_000;
+            Set<PendingRequest> taken = ConcurrentHashMap.newKeySet();
+            AtomicInteger duplicates = new AtomicInteger();
+            List<Thread> takers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int id = i;
+                Thread t = new Thread(() -> {
+                    RequestQueue.Taker me = new RequestQueue.Taker(Thread.currentThread());
+                    try {
+                        while (true) {
+                            PendingRequest next = queue.take(me, id != 1);
+                            if (next == PendingRequest.STOP) {
+                                queue.offerFirst(next);
+                                return;
+                            }
+                            if (!taken.add(next)) {
+                                duplicates.incrementAndGet();
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                t.start();
+                takers.add(t);
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> producerThreads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < perProducer; i++) {
+                        if (i % 7 == 0) {
+                            queue.offerFirst(request());
+                        } else {
+                            queue.offerLast(request());
+                        }
+                        if (i % 1000 == 0) {
+                            Thread.yield();
+                        }
+                    }
+                });
+                t.start();
+                producerThreads.add(t);
+            }
+            go.countDown();
+            for (Thread t : producerThreads) {
+                t.join();
+            }
+            await(() -> taken.size() == producers * perProducer);
+            queue.offerLast(PendingRequest.STOP);
+            for (Thread t : takers) {
+                t.join(10_000);
+                assertFalse(t.isAlive(), "every taker ends on the stop sentinel");
+            }
+            assertEquals(0, duplicates.get(), "spin " + spin + ": a request was taken twice");
+            assertEquals(producers * perProducer, taken.size());
+            assertEquals(1, queue.size(), "only the sentinel is left");
+            assertSame(PendingRequest.STOP, queue.pollFirst());
+        }
+    }
+}
