@@ -58,7 +58,7 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 # ephpm.drainTimeout=30
 
 ## Microseconds an idle worker spins for the next request before it sleeps (0: never). It saves
-## the wake-up at light load, and stops by itself while the CPUs are busy.
+## the wake-up at light load, and stops by itself while the CPUs are busy or the spins miss.
 # ephpm.idleSpin=100
 
 ## The script each worker boots in worker mode, relative to the app (octane mode finds its own).

@@ -12,12 +12,13 @@ import java.util.function.Supplier;
  * The FIFO queue between the servlet and the PHP threads, with the idle PHP threads waiting on a
  * stack beside it.
  *
- * <p>A request that arrives while a PHP thread is idle goes straight to the thread that became
- * idle last: its caches are the warmest, and the threads idle longer stay asleep. That thread
- * spins for a moment before it parks. At light load the next request usually arrives within that
- * moment, and the thread takes it without a wake-up, which on a virtual machine costs tens of
- * microseconds when the thread's CPU has gone idle. Only one thread spins at a time, and only
- * when the caller says a CPU is free for it.
+ * <p>A request that arrives while a PHP thread is idle goes straight to the thread that is
+ * spinning, else to the one that became idle last: its caches are the warmest, and the threads
+ * idle longer stay asleep. An idle thread spins for a moment before it parks. At light load the
+ * next request usually arrives within that moment, and the thread takes it without a wake-up,
+ * which on a virtual machine costs tens of microseconds when the thread's CPU has gone idle. Only
+ * one thread spins at a time, only when the caller says a CPU is free for it, and only while the
+ * reviews of {@link #reviewSpinning} find that spinning pays.
  */
 final class RequestQueue {
     private final ReentrantLock lock = new ReentrantLock();
@@ -25,9 +26,18 @@ final class RequestQueue {
     private final ArrayDeque<Taker> idle = new ArrayDeque<>();
     private final AtomicBoolean spinning = new AtomicBoolean();
     private final long spinNanos;
+    private volatile Taker spinningTaker;
     private volatile boolean spinAllowed;
+    // written by the one spinning thread; read, and the counts reset, by the review
     private volatile long spunNanos;
+    private volatile int spins;
+    private volatile int spinsThatGotARequest;
     private long spunAtLastReview;
+    private int reviewsLeftOff;
+    private int offAfterMisses = 1;
+    private static final int SPINS_TO_JUDGE = 20;
+    private static final double MIN_SPIN_SUCCESS = 0.9;
+    private static final int MAX_REVIEWS_OFF = 32;
 
     /** One PHP thread's place on the idle stack, reused across its takes. */
     static final class Taker {
@@ -59,7 +69,8 @@ final class RequestQueue {
         Taker taker;
         lock.lock();
         try {
-            taker = idle.pollFirst();
+            Taker spinner = spinningTaker;
+            taker = spinner != null && idle.remove(spinner) ? spinner : idle.pollFirst();
             if (taker == null) {
                 if (first) {
                     queued.offerFirst(pending);
@@ -97,6 +108,7 @@ final class RequestQueue {
             lock.unlock();
         }
         if (maySpin && spinAllowed && spinning.compareAndSet(false, true)) {
+            spinningTaker = taker;
             try {
                 long start = System.nanoTime();
                 long deadline = start + spinNanos;
@@ -106,7 +118,12 @@ final class RequestQueue {
                     now = System.nanoTime();
                 }
                 spunNanos += now - start;
+                spins++;
+                if (taker.handed != null) {
+                    spinsThatGotARequest++;
+                }
             } finally {
+                spinningTaker = null;
                 spinning.set(false);
             }
         }
@@ -142,16 +159,36 @@ final class RequestQueue {
     /**
      * Allows the spin while at least half a CPU went idle since the last review, not counting the
      * time spent spinning: a spin on a busy machine takes CPU time from the threads that serve, and
-     * hides the idle CPU from the kernel, which would have woken the next thread there.
+     * hides the idle CPU from the kernel, which would have woken the next thread there. More than a
+     * tenth of the spins ending without a request turns it off too, for one review, then for twice as
+     * many each time, up to {@value #MAX_REVIEWS_OFF}: such a spin saves few wake-ups and takes a
+     * CPU the server needs, which the load alone would not show, since a spin that slows the
+     * server down lowers the load it leaves.
      * {@code cpuLoad} is the machine's (or container's) load since the last review, 0 to 1,
      * negative when unknown; one CPU never spins.
      */
     void reviewSpinning(double cpuLoad, long elapsedNanos, int cpus) {
-        long spun = spunNanos;
+        long spunTotal = spunNanos;
         // one thread spins at a time; a spin is counted when it ends, perhaps after this period began
-        double spinShare = Math.min(1.0 / cpus, (spun - spunAtLastReview) / ((double) elapsedNanos * cpus));
-        spunAtLastReview = spun;
-        spinAllowed = spinNanos > 0 && cpus > 1 && cpuLoad >= 0 && cpuLoad - spinShare <= 1 - 0.5 / cpus;
+        double spinShare = Math.min(1.0 / cpus, (spunTotal - spunAtLastReview) / ((double) elapsedNanos * cpus));
+        spunAtLastReview = spunTotal;
+        int spun = spins;
+        int gotARequest = spinsThatGotARequest;
+        spins = 0;
+        spinsThatGotARequest = 0;
+        if (spun >= SPINS_TO_JUDGE) {
+            if (gotARequest < spun * MIN_SPIN_SUCCESS) {
+                reviewsLeftOff = offAfterMisses;
+                offAfterMisses = Math.min(2 * offAfterMisses, MAX_REVIEWS_OFF);
+            } else {
+                offAfterMisses = 1;
+            }
+        }
+        boolean resting = reviewsLeftOff > 0;
+        if (resting) {
+            reviewsLeftOff--;
+        }
+        spinAllowed = !resting && spinNanos > 0 && cpus > 1 && cpuLoad >= 0 && cpuLoad - spinShare <= 1 - 0.5 / cpus;
     }
 
     boolean isSpinAllowed() {

@@ -165,8 +165,8 @@ class RequestQueueTest {
         queue.offerLast(b);
         sleeper.join(10_000);
         spinner.join(10_000);
-        assertSame(a, sleeper.result.get(), "the last idle thread first");
-        assertSame(b, spinner.result.get());
+        assertSame(a, spinner.result.get(), "the spinning thread first: it needs no wake-up");
+        assertSame(b, sleeper.result.get());
 
         queue.reviewSpinning(0.95, 100 * MILLIS, 2);
         assertTrue(queue.isSpinAllowed(), "the load was the spinner's own");
@@ -179,6 +179,75 @@ class RequestQueueTest {
         queue.offerLast(c);
         parked.join(10_000);
         assertSame(c, parked.result.get());
+    }
+
+    /** Takes requests one by one on a thread of its own, with the spin allowed. */
+    private static final class SpinningTaker extends Thread {
+        final AtomicInteger taken = new AtomicInteger();
+        private final RequestQueue queue;
+
+        SpinningTaker(RequestQueue queue) {
+            this.queue = queue;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            RequestQueue.Taker me = new RequestQueue.Taker(this);
+            try {
+                while (queue.take(me, true) != PendingRequest.STOP) {
+                    taken.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                // ends the test's thread
+            }
+        }
+
+        /** Hands over n requests, each once the thread has reached the given state. */
+        void serve(int n, Thread.State waitingIn) throws InterruptedException {
+            for (int i = 0; i < n; i++) {
+                int before = taken.get();
+                await(() -> getState() == waitingIn && queue.idleTakers() == 1);
+                queue.offerLast(request());
+                await(() -> taken.get() == before + 1);
+            }
+        }
+    }
+
+    @Test
+    void spinsThatRarelyGetARequestTurnTheSpinOffForLongerEachTime() throws Exception {
+        RequestQueue queue = new RequestQueue(TimeUnit.MICROSECONDS.toNanos(50));
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        SpinningTaker taker = new SpinningTaker(queue);
+        taker.start();
+        taker.serve(25, Thread.State.WAITING);
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        assertFalse(queue.isSpinAllowed(), "25 spins that ended without a request");
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        assertTrue(queue.isSpinAllowed(), "off for one review the first time");
+
+        taker.serve(25, Thread.State.WAITING);
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        assertFalse(queue.isSpinAllowed());
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        assertFalse(queue.isSpinAllowed(), "off for two reviews the second time");
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        assertTrue(queue.isSpinAllowed());
+        queue.offerLast(PendingRequest.STOP);
+        taker.join(10_000);
+    }
+
+    @Test
+    void spinsThatGetTheirRequestKeepTheSpinOn() throws Exception {
+        RequestQueue queue = new RequestQueue(TimeUnit.SECONDS.toNanos(30));
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        SpinningTaker taker = new SpinningTaker(queue);
+        taker.start();
+        taker.serve(25, Thread.State.RUNNABLE);
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        assertTrue(queue.isSpinAllowed());
+        queue.offerLast(PendingRequest.STOP);
+        taker.join(10_000);
     }
 
     @Test
