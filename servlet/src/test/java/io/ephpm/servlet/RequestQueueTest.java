@@ -51,6 +51,10 @@ class RequestQueueTest {
         }
     }
 
+    private static void reviewOnAnIdleMachine(RequestQueue queue) {
+        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
@@ -148,7 +152,7 @@ class RequestQueueTest {
     @Test
     void anIdleThreadSpinsWhenAllowedAndParksWhenNot() throws Exception {
         RequestQueue queue = new RequestQueue(TimeUnit.SECONDS.toNanos(30));
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        reviewOnAnIdleMachine(queue);
         OneTake spinner = new OneTake(queue, true);
         spinner.start();
         await(() -> queue.idleTakers() == 1);
@@ -217,21 +221,21 @@ class RequestQueueTest {
     @Test
     void spinsThatRarelyGetARequestTurnTheSpinOffForLongerEachTime() throws Exception {
         RequestQueue queue = new RequestQueue(TimeUnit.MICROSECONDS.toNanos(50));
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        reviewOnAnIdleMachine(queue);
         SpinningTaker taker = new SpinningTaker(queue);
         taker.start();
         taker.serve(25, Thread.State.WAITING);
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        reviewOnAnIdleMachine(queue);
         assertFalse(queue.isSpinAllowed(), "25 spins that ended without a request");
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        reviewOnAnIdleMachine(queue);
         assertTrue(queue.isSpinAllowed(), "off for one review the first time");
 
         taker.serve(25, Thread.State.WAITING);
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        reviewOnAnIdleMachine(queue);
         assertFalse(queue.isSpinAllowed());
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        reviewOnAnIdleMachine(queue);
         assertFalse(queue.isSpinAllowed(), "off for two reviews the second time");
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        reviewOnAnIdleMachine(queue);
         assertTrue(queue.isSpinAllowed());
         queue.offerLast(PendingRequest.STOP);
         taker.join(10_000);
@@ -240,12 +244,14 @@ class RequestQueueTest {
     @Test
     void spinsThatGetTheirRequestKeepTheSpinOn() throws Exception {
         RequestQueue queue = new RequestQueue(TimeUnit.SECONDS.toNanos(30));
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+        reviewOnAnIdleMachine(queue);
         SpinningTaker taker = new SpinningTaker(queue);
         taker.start();
-        taker.serve(25, Thread.State.RUNNABLE);
-        queue.reviewSpinning(0.0, 100 * MILLIS, 2);
-        assertTrue(queue.isSpinAllowed());
+        for (int review = 0; review < 3; review++) {
+            taker.serve(25, Thread.State.RUNNABLE);
+            reviewOnAnIdleMachine(queue);
+            assertTrue(queue.isSpinAllowed(), "25 spins, each ended by a request");
+        }
         queue.offerLast(PendingRequest.STOP);
         taker.join(10_000);
     }
@@ -254,7 +260,7 @@ class RequestQueueTest {
     void everyRequestIsTakenExactlyOnceUnderContention() throws Exception {
         for (long spin : new long[] {0, 50_000}) {
             RequestQueue queue = new RequestQueue(spin);
-            queue.reviewSpinning(0.0, 100 * MILLIS, 2);
+            reviewOnAnIdleMachine(queue);
             int producers = 4;
             int perProducer = 20_000;
             Set<PendingRequest> taken = ConcurrentHashMap.newKeySet();
