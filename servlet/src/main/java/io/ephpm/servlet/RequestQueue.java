@@ -36,7 +36,7 @@ final class RequestQueue {
     private int reviewsLeftOff;
     private int offAfterMisses = 1;
     private static final int SPINS_TO_JUDGE = 20;
-    private static final double MIN_SPIN_SUCCESS = 0.9;
+    private static final double MIN_SPIN_SUCCESS = 0.8;
     private static final int MAX_REVIEWS_OFF = 32;
 
     /** One PHP thread's place on the idle stack, reused across its takes. */
@@ -160,7 +160,7 @@ final class RequestQueue {
      * Allows the spin while at least half a CPU went idle since the last review, not counting the
      * time spent spinning: a spin on a busy machine takes CPU time from the threads that serve, and
      * hides the idle CPU from the kernel, which would have woken the next thread there. More than a
-     * tenth of the spins ending without a request turns it off too, for one review, then for twice as
+     * fifth of the spins ending without a request turns it off too, for one review, then for twice as
      * many each time, up to {@value #MAX_REVIEWS_OFF}: such a spin saves few wake-ups and takes a
      * CPU the server needs, which the load alone would not show, since a spin that slows the
      * server down lowers the load it leaves.
