@@ -159,13 +159,12 @@ final class RequestQueue {
     /**
      * Allows the spin while at least half a CPU went idle since the last review, not counting the
      * time spent spinning: a spin on a busy machine takes CPU time from the threads that serve, and
-     * hides the idle CPU from the kernel, which would have woken the next thread there. More than a
-     * fifth of the spins ending without a request turns it off too, for one review, then for twice as
-     * many each time, up to {@value #MAX_REVIEWS_OFF}: such a spin saves few wake-ups and takes a
-     * CPU the server needs, which the load alone would not show, since a spin that slows the
-     * server down lowers the load it leaves.
-     * {@code cpuLoad} is the machine's (or container's) load since the last review, 0 to 1,
-     * negative when unknown; one CPU never spins.
+     * hides the idle CPU from the kernel, which would have woken the next thread there. More than
+     * a fifth of the spins ending without a request turns it off too, for one review, then for
+     * twice as many each time, up to {@value #MAX_REVIEWS_OFF}: such a spin saves few wake-ups and
+     * takes a CPU the server needs, which the load alone would not show, since a spin that slows
+     * the server down lowers the load it leaves. {@code cpuLoad} is the machine's (or
+     * container's) load since the last review, 0 to 1, negative when unknown; one CPU never spins.
      */
     void reviewSpinning(double cpuLoad, long elapsedNanos, int cpus) {
         long spunTotal = spunNanos;
