@@ -3,7 +3,7 @@ package io.ephpm.servlet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -24,9 +24,8 @@ final class RequestQueue {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<PendingRequest> queued = new ArrayDeque<>();
     private final ArrayDeque<Taker> idle = new ArrayDeque<>();
-    private final AtomicBoolean spinning = new AtomicBoolean();
+    private final AtomicReference<Taker> spinner = new AtomicReference<>();
     private final long spinNanos;
-    private volatile Taker spinningTaker;
     private volatile boolean spinAllowed;
     // written by the one spinning thread; read, and the counts reset, by the review
     private volatile long spunNanos;
@@ -69,8 +68,8 @@ final class RequestQueue {
         Taker taker;
         lock.lock();
         try {
-            Taker spinner = spinningTaker;
-            taker = spinner != null && idle.remove(spinner) ? spinner : idle.pollFirst();
+            Taker spinning = spinner.get();
+            taker = spinning != null && idle.remove(spinning) ? spinning : idle.pollFirst();
             if (taker == null) {
                 if (first) {
                     queued.offerFirst(pending);
@@ -107,8 +106,7 @@ final class RequestQueue {
         } finally {
             lock.unlock();
         }
-        if (maySpin && spinAllowed && spinning.compareAndSet(false, true)) {
-            spinningTaker = taker;
+        if (maySpin && spinAllowed && spinner.compareAndSet(null, taker)) {
             try {
                 long start = System.nanoTime();
                 long deadline = start + spinNanos;
@@ -123,8 +121,7 @@ final class RequestQueue {
                     spinsThatGotARequest++;
                 }
             } finally {
-                spinningTaker = null;
-                spinning.set(false);
+                spinner.set(null);
             }
         }
         PendingRequest handed;

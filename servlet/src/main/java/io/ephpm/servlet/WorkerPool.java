@@ -31,13 +31,12 @@ final class WorkerPool implements WorkerPoolMXBean {
     private static final Logger LOG = Logger.getLogger(WorkerPool.class.getName());
     private static final long MAX_BOOT_BACKOFF_MILLIS = 30_000;
     private static final long QUEUE_SWEEP_MILLIS = 100;
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
 
     private final Settings settings;
     private final PhpRuntime runtime;
     private final String name;
     private final PhpThread.LogSink logSink;
-    private static final int CPUS = Runtime.getRuntime().availableProcessors();
-
     private final RequestQueue queue;
     private final Map<PhpThread, Slot> live = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
@@ -55,6 +54,7 @@ final class WorkerPool implements WorkerPoolMXBean {
     private volatile boolean admitting;
     private volatile boolean stopping;
     private volatile boolean bootFailing;
+    private long lastSpinReview = System.nanoTime();
 
     /** One PHP thread's place in the pool. */
     private static final class Slot {
@@ -62,7 +62,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         volatile PhpThread thread;
         volatile boolean booted;
         volatile boolean retiring;
-        RequestQueue.Taker taker;
+        volatile RequestQueue.Taker taker;
 
         Slot(int id) {
             this.id = id;
@@ -118,8 +118,6 @@ final class WorkerPool implements WorkerPoolMXBean {
         }
     }
 
-    private long lastSpinReview = System.nanoTime();
-
     /** On the timer thread, every {@link #QUEUE_SWEEP_MILLIS}. */
     private void reviewSpinning() {
         long now = System.nanoTime();
@@ -143,6 +141,7 @@ final class WorkerPool implements WorkerPoolMXBean {
                 .logSink(logSink)
                 .build();
         slot.thread = thread;
+        slot.taker = new RequestQueue.Taker(thread);
         live.put(thread, slot);
         thread.start();
     }
@@ -168,9 +167,6 @@ final class WorkerPool implements WorkerPoolMXBean {
             booted(slot);
         }
         PhpThread thread = slot.thread;
-        if (slot.taker == null) {
-            slot.taker = new RequestQueue.Taker(Thread.currentThread());
-        }
         if (dueForRotation(thread)) {
             slot.retiring = true;
             return null;

@@ -51,6 +51,15 @@ class RequestQueueTest {
         }
     }
 
+    /** A thread that has gone idle on the queue, waiting to take one request. */
+    private static OneTake startIdle(RequestQueue queue, boolean maySpin) throws InterruptedException {
+        int idleBefore = queue.idleTakers();
+        OneTake taker = new OneTake(queue, maySpin);
+        taker.start();
+        await(() -> queue.idleTakers() == idleBefore + 1);
+        return taker;
+    }
+
     private static void reviewOnAnIdleMachine(RequestQueue queue) {
         queue.reviewSpinning(0.0, 100 * MILLIS, 2);
     }
@@ -83,12 +92,8 @@ class RequestQueueTest {
     @Test
     void aRequestGoesStraightToTheThreadThatWentIdleLast() throws Exception {
         RequestQueue queue = new RequestQueue(0);
-        OneTake first = new OneTake(queue, false);
-        first.start();
-        await(() -> queue.idleTakers() == 1);
-        OneTake second = new OneTake(queue, false);
-        second.start();
-        await(() -> queue.idleTakers() == 2);
+        OneTake first = startIdle(queue, false);
+        OneTake second = startIdle(queue, false);
 
         PendingRequest a = request();
         queue.offerLast(a);
@@ -107,9 +112,7 @@ class RequestQueueTest {
     @Test
     void anInterruptedIdleThreadLeavesTheStackAndLaterRequestsAreQueued() throws Exception {
         RequestQueue queue = new RequestQueue(0);
-        OneTake taker = new OneTake(queue, false);
-        taker.start();
-        await(() -> queue.idleTakers() == 1);
+        OneTake taker = startIdle(queue, false);
         taker.interrupt();
         taker.join(10_000);
         assertTrue(taker.result.get() instanceof InterruptedException);
@@ -153,13 +156,10 @@ class RequestQueueTest {
     void anIdleThreadSpinsWhenAllowedAndParksWhenNot() throws Exception {
         RequestQueue queue = new RequestQueue(TimeUnit.SECONDS.toNanos(30));
         reviewOnAnIdleMachine(queue);
-        OneTake spinner = new OneTake(queue, true);
-        spinner.start();
-        await(() -> queue.idleTakers() == 1);
+        OneTake spinner = startIdle(queue, true);
         Thread.sleep(200);
         assertEquals(Thread.State.RUNNABLE, spinner.getState(), "spinning, not parked");
-        OneTake sleeper = new OneTake(queue, true);
-        sleeper.start();
+        OneTake sleeper = startIdle(queue, true);
         await(() -> sleeper.getState() == Thread.State.WAITING);
         assertEquals(2, queue.idleTakers(), "one thread spins at a time; the other parked");
 
@@ -176,8 +176,7 @@ class RequestQueueTest {
         assertTrue(queue.isSpinAllowed(), "the load was the spinner's own");
         queue.reviewSpinning(0.95, 100 * MILLIS, 2);
         assertFalse(queue.isSpinAllowed(), "busy without spinning");
-        OneTake parked = new OneTake(queue, true);
-        parked.start();
+        OneTake parked = startIdle(queue, true);
         await(() -> parked.getState() == Thread.State.WAITING);
         PendingRequest c = request();
         queue.offerLast(c);
