@@ -206,14 +206,22 @@ class RequestQueueTest {
             }
         }
 
-        /** Hands over n requests, each once the thread has reached the given state. */
+        /**
+         * Hands over n requests, each once the thread has reached the given state, and returns
+         * when it is back in that state: a spin still running could count itself after a review.
+         */
         void serve(int n, Thread.State waitingIn) throws InterruptedException {
             for (int i = 0; i < n; i++) {
                 int before = taken.get();
-                await(() -> getState() == waitingIn && queue.idleTakers() == 1);
+                awaitIdle(waitingIn);
                 queue.offerLast(request());
                 await(() -> taken.get() == before + 1);
             }
+            awaitIdle(waitingIn);
+        }
+
+        private void awaitIdle(Thread.State waitingIn) throws InterruptedException {
+            await(() -> getState() == waitingIn && queue.idleTakers() == 1);
         }
     }
 
