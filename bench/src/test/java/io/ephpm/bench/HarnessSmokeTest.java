@@ -26,7 +26,7 @@ class HarnessSmokeTest {
             // scaling rows: 1 worker on servers of its own, 2 workers at the end of the plain suite
             "| ePHPm worker | 1 |", "| nginx + php-fpm | 1 |", "| ePHPm classic | 2 |", "| Jetty fcgi-proxy + php-fpm | 2 |",
             "## Memory: RSS (MiB) with N booted Laravel workers",
-            "## Memory: RSS growth", "## Targets");
+            "## Memory: RSS growth", "## Targets", "| req/s by round |", "| round by round |");
 
     @Test
     void smokeRunProducesEveryTable() throws Exception {
