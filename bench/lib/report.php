@@ -50,7 +50,6 @@ function cell(array $rows, array $match): ?array
         'p99' => median(array_column($sel, 'p99')),
         'errors' => array_sum(array_column($sel, 'errors')),
         'rss' => max(array_column($sel, 'rss')),
-        'n' => count($sel),
         'rounds' => array_column($sel, null, 'round'),
     ];
 }

@@ -187,11 +187,20 @@ class RequestQueueTest {
     /** Takes requests one by one on a thread of its own, with the spin allowed. */
     private static final class SpinningTaker extends Thread {
         final AtomicInteger taken = new AtomicInteger();
-        private final RequestQueue queue;
+        final RequestQueue queue;
 
-        SpinningTaker(RequestQueue queue) {
+        private SpinningTaker(RequestQueue queue) {
             this.queue = queue;
             setDaemon(true);
+        }
+
+        /** Started on a queue of its own, whose spin a review on an idle machine has allowed. */
+        static SpinningTaker startedOnItsOwnQueue(long spinNanos) {
+            RequestQueue queue = new RequestQueue(spinNanos);
+            reviewOnAnIdleMachine(queue);
+            SpinningTaker taker = new SpinningTaker(queue);
+            taker.start();
+            return taker;
         }
 
         @Override
@@ -227,10 +236,8 @@ class RequestQueueTest {
 
     @Test
     void spinsThatRarelyGetARequestTurnTheSpinOffForLongerEachTime() throws Exception {
-        RequestQueue queue = new RequestQueue(TimeUnit.MICROSECONDS.toNanos(50));
-        reviewOnAnIdleMachine(queue);
-        SpinningTaker taker = new SpinningTaker(queue);
-        taker.start();
+        SpinningTaker taker = SpinningTaker.startedOnItsOwnQueue(TimeUnit.MICROSECONDS.toNanos(50));
+        RequestQueue queue = taker.queue;
         taker.serve(25, Thread.State.WAITING);
         reviewOnAnIdleMachine(queue);
         assertFalse(queue.isSpinAllowed(), "25 spins that ended without a request");
@@ -250,10 +257,8 @@ class RequestQueueTest {
 
     @Test
     void spinsThatGetTheirRequestKeepTheSpinOn() throws Exception {
-        RequestQueue queue = new RequestQueue(TimeUnit.SECONDS.toNanos(30));
-        reviewOnAnIdleMachine(queue);
-        SpinningTaker taker = new SpinningTaker(queue);
-        taker.start();
+        SpinningTaker taker = SpinningTaker.startedOnItsOwnQueue(TimeUnit.SECONDS.toNanos(30));
+        RequestQueue queue = taker.queue;
         for (int review = 0; review < 3; review++) {
             taker.serve(25, Thread.State.RUNNABLE);
             reviewOnAnIdleMachine(queue);
