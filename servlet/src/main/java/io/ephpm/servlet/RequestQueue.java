@@ -21,22 +21,24 @@ import java.util.function.Supplier;
  * reviews of {@link #reviewSpinning} find that spinning pays.
  */
 final class RequestQueue {
+    private static final int SPINS_TO_JUDGE = 20;
+    private static final double MIN_SPIN_SUCCESS = 0.8;
+    private static final int MAX_REVIEWS_OFF = 32;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<PendingRequest> queued = new ArrayDeque<>();
     private final ArrayDeque<Taker> idle = new ArrayDeque<>();
     private final AtomicReference<Taker> spinner = new AtomicReference<>();
     private final long spinNanos;
     private volatile boolean spinAllowed;
-    // written by the one spinning thread; read, and the counts reset, by the review
+    // written by the one spinning thread; read, and the counts reset, by the review (a spin that
+    // ends between the two goes uncounted, which a ratio over 20 or more spins can afford)
     private volatile long spunNanos;
     private volatile int spins;
     private volatile int spinsThatGotARequest;
     private long spunAtLastReview;
     private int reviewsLeftOff;
     private int offAfterMisses = 1;
-    private static final int SPINS_TO_JUDGE = 20;
-    private static final double MIN_SPIN_SUCCESS = 0.8;
-    private static final int MAX_REVIEWS_OFF = 32;
 
     /** One PHP thread's place on the idle stack, reused across its takes. */
     static final class Taker {
