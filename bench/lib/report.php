@@ -79,6 +79,13 @@ function byRound(array $ours, array $theirs, callable $of): array
     return $values;
 }
 
+/** $value in $format, or in $finer where the rounded figure would pass $holds and the value not, or the other way round. */
+function asJudged(float $value, callable $holds, string $format, string $finer): string
+{
+    $shown = sprintf($format, $value);
+    return $holds((float) $shown) === $holds($value) ? $shown : sprintf($finer, $value);
+}
+
 $ms = fn(float $us): string => $us >= 10000 ? sprintf('%.0f', $us / 1000) : sprintf('%.2f', $us / 1000);
 $mib = fn($kib): string => sprintf('%.0f', $kib / 1024);
 $x = fn(float $a, float $b): string => $b > 0 ? sprintf('%.2fx', $a / $b) : 'n/a';
@@ -157,8 +164,8 @@ $transportRank = fn(array $r): int => ($i = array_search($r['server'], $transpor
 usort($transport, fn($a, $b) => $transportRank($a) <=> $transportRank($b));
 $transportAdded = null;
 $transportLimit = 100.0;
-// whole microseconds unless they would read as the other verdict (100.3 is not 100)
-$transportShown = fn(float $us): string => (round($us) <= $transportLimit) === ($us <= $transportLimit) ? sprintf('%.0f', $us) : sprintf('%.1f', $us);
+// 100.3 us is not 100
+$transportShown = fn(float $us): string => asJudged($us, fn($v) => $v <= $transportLimit, '%.0f', '%.1f');
 if ($transport) {
     echo "## Transport cost (plain hello, 1 PHP worker, 1 connection)\n\n";
     echo "| path | p50 us | p99 us |\n|---|---:|---:|\n";
@@ -202,11 +209,8 @@ if ($targets) {
         $perRound = byRound($ours, $theirs, fn($a, $b) => $b['rps'] > 0 ? $a['rps'] / $b['rps'] : 0.0);
         $rounds = $inRounds(array_map(fn($r) => $r >= $want, $perRound), spread($perRound, '%.2fx'));
         $met = $ratio >= $want;
-        // two decimals unless they would read as the other verdict (1.0957 is not 1.10)
-        $shown = sprintf('%.2f', $ratio);
-        if (((float) $shown >= $want) !== $met) {
-            $shown = sprintf('%.3f', $ratio);
-        }
+        // 1.0957x is not 1.10x
+        $shown = asJudged($ratio, fn($v) => $v >= $want, '%.2f', '%.3f');
         printf("| %s | %s >= %.1fx | %sx | %s | %s |\n", $w, $what, $want, $shown, $rounds, $met ? 'yes' : '**no**');
     };
     foreach ($targets as $w => $cases) {
