@@ -44,6 +44,15 @@ final class FixtureServiceProvider extends ServiceProvider
             throw new RuntimeException('the stream broke');
         }));
 
+        Route::get('/after-response', function () {
+            app()->terminating(function () {
+                echo 'written after the response;';
+                file_put_contents(getenv('EPHPM_FAKE_RECORD'), json_encode(['after_response' => 'terminating callback ran'])."\n", FILE_APPEND);
+            });
+
+            return 'answered';
+        });
+
         Route::get('/octane-cache', function (Request $request) {
             $cache = cache()->store('octane');
             $cache->increment('hits');
