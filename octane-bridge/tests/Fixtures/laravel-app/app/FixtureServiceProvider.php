@@ -53,6 +53,13 @@ final class FixtureServiceProvider extends ServiceProvider
             return 'answered';
         });
 
+        Route::get('/slow', function () {
+            touch(storage_path('slow-request-started'));
+            sleep(3);
+
+            return 'the slow request completed';
+        });
+
         Route::get('/octane-cache', function (Request $request) {
             $cache = cache()->store('octane');
             $cache->increment('hits');
