@@ -60,6 +60,18 @@ final class FixtureServiceProvider extends ServiceProvider
             return 'the slow request completed';
         });
 
+        Route::get('/after-response-waits-for-the-client', function () {
+            app()->terminating(function () {
+                for ($i = 0; $i < 200 && ! is_file(storage_path('client-has-the-response')); $i++) {
+                    usleep(50_000);
+                }
+                file_put_contents(storage_path('after-response-work-done'), is_file(storage_path('client-has-the-response'))
+                    ? 'ran on after the client had its response' : 'the client never had its response');
+            });
+
+            return 'answered before the after-response work';
+        });
+
         Route::get('/octane-cache', function (Request $request) {
             $cache = cache()->store('octane');
             $cache->increment('hits');

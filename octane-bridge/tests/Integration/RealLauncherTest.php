@@ -8,15 +8,16 @@ use Symfony\Component\Process\ExecutableFinder;
 use Symfony\Component\Process\Process;
 
 /**
- * Ctrl+C on `php artisan octane:start --server=ephpm` with the real launcher (ephpm-server.jar)
- * serving the fixture app in octane mode: a request in flight completes, the launcher drains and
- * exits cleanly, whatever Octane's version (Octane 2's own signal handler exits at once).
+ * `php artisan octane:start --server=ephpm` with the real launcher (ephpm-server.jar) serving the
+ * fixture app in octane mode, through real HTTP.
  */
-final class GracefulStopTest extends TestCase
+final class RealLauncherTest extends TestCase
 {
     private string $app;
 
     private string $serverJar;
+
+    private ?int $launcherPid = null;
 
     protected function setUp(): void
     {
@@ -36,7 +37,7 @@ final class GracefulStopTest extends TestCase
             }
         }
 
-        $this->app = sys_get_temp_dir().'/ephpm-graceful-stop-'.getmypid();
+        $this->app = sys_get_temp_dir().'/ephpm-real-launcher-'.getmypid();
         $this->copyFixtureApp();
     }
 
@@ -44,6 +45,25 @@ final class GracefulStopTest extends TestCase
     {
         if (isset($this->app)) {
             exec('rm -rf '.escapeshellarg($this->app));
+        }
+    }
+
+    public function test_the_client_gets_its_response_while_after_response_work_still_runs(): void
+    {
+        [$artisan, $port] = $this->startServer();
+
+        try {
+            // The terminating callback waits until this client has the whole response: were the
+            // response completed only after it, the request would time out.
+            $context = stream_context_create(['http' => ['timeout' => 15]]);
+            $body = @file_get_contents("http://127.0.0.1:{$port}/after-response-waits-for-the-client", false, $context);
+            $this->assertSame('answered before the after-response work', $body, 'the response did not complete'.$this->said($artisan));
+            touch($this->app.'/storage/client-has-the-response');
+
+            $this->waitFor(fn () => is_file($this->app.'/storage/after-response-work-done'), $artisan, 30);
+            $this->assertSame('ran on after the client had its response', file_get_contents($this->app.'/storage/after-response-work-done'));
+        } finally {
+            $this->stop($artisan);
         }
     }
 
@@ -60,22 +80,9 @@ final class GracefulStopTest extends TestCase
      */
     public function test_ctrl_c_lets_the_request_in_flight_complete_and_the_launcher_exit_cleanly(bool $wholeGroup): void
     {
-        $port = $this->freePort();
-        // In a process group of its own, like a command in a terminal, so that the whole group can
-        // get the SIGINT a terminal sends on Ctrl+C.
-        $artisan = new Process(
-            ['setsid', PHP_BINARY, $this->app.'/artisan', 'octane:start', '--server=ephpm', '--host=127.0.0.1', '--port='.$port, '--workers=2', '--max-requests=0'],
-            $this->app,
-            ['EPHPM_SERVER_JAR' => $this->serverJar, 'EPHPM_OCTANE_PATH' => OctaneLocator::path()],
-            null,
-            180,
-        );
-        $artisan->start();
+        [$artisan, $port] = $this->startServer();
 
         try {
-            $this->waitFor(fn () => @file_get_contents("http://127.0.0.1:{$port}/boots") === '{"boots":1}', $artisan, 90);
-            $launcherPid = json_decode(file_get_contents($this->app.'/storage/logs/octane-server-state.json'), true)['masterProcessId'];
-
             $slow = new Process([PHP_BINARY, '-r', 'echo file_get_contents($argv[1]);', "http://127.0.0.1:{$port}/slow"], null, null, null, 60);
             $slow->start();
             $this->waitFor(fn () => is_file($this->app.'/storage/slow-request-started'), $artisan, 30);
@@ -88,15 +95,43 @@ final class GracefulStopTest extends TestCase
             $this->waitFor(fn () => ! $artisan->isRunning(), $artisan, 60);
             $this->assertSame(0, $artisan->getExitCode(), $this->said($artisan));
             $this->assertStringContainsString('ePHPm stopped', $artisan->getOutput(), $this->said($artisan));
-            $this->assertFalse(posix_kill($launcherPid, 0), 'the launcher is gone');
+            $this->assertFalse(posix_kill($this->launcherPid, 0), 'the launcher is gone');
             $this->assertFileDoesNotExist($this->app.'/storage/logs/octane-server-state.json');
         } finally {
-            if ($artisan->isRunning()) {
-                posix_kill(-$artisan->getPid(), SIGKILL);
-            }
-            if (isset($launcherPid) && posix_kill($launcherPid, 0)) {
-                posix_kill($launcherPid, SIGKILL);
-            }
+            $this->stop($artisan);
+        }
+    }
+
+    /**
+     * @return array{0: Process, 1: int}
+     */
+    private function startServer(): array
+    {
+        $port = $this->freePort();
+        // In a process group of its own, like a command in a terminal, so that the whole group can
+        // get the SIGINT a terminal sends on Ctrl+C.
+        $artisan = new Process(
+            ['setsid', PHP_BINARY, $this->app.'/artisan', 'octane:start', '--server=ephpm', '--host=127.0.0.1', '--port='.$port, '--workers=2', '--max-requests=0'],
+            $this->app,
+            ['EPHPM_SERVER_JAR' => $this->serverJar, 'EPHPM_OCTANE_PATH' => OctaneLocator::path()],
+            null,
+            180,
+        );
+        $artisan->start();
+        $this->waitFor(fn () => @file_get_contents("http://127.0.0.1:{$port}/boots") === '{"boots":1}', $artisan, 90);
+        $this->launcherPid = json_decode(file_get_contents($this->app.'/storage/logs/octane-server-state.json'), true)['masterProcessId'];
+
+        return [$artisan, $port];
+    }
+
+    private function stop(Process $artisan): void
+    {
+        if ($artisan->isRunning()) {
+            posix_kill($artisan->getPid(), SIGINT);
+            $artisan->wait();
+        }
+        if ($this->launcherPid !== null && posix_kill($this->launcherPid, 0)) {
+            posix_kill($this->launcherPid, SIGKILL);
         }
     }
 
