@@ -42,7 +42,19 @@ class EphpmClient implements StoppableClient
         return [$request, $context];
     }
 
+    /**
+     * Sends the response and completes it, as Swoole's end() and FrankenPHP's handler return do:
+     * Octane runs terminating middleware, defer callbacks and garbage collection after respond(),
+     * and the client must not wait for them.
+     */
     public function respond(RequestContext $context, OctaneResponse $octaneResponse): void
+    {
+        $this->send($context, $octaneResponse);
+
+        $this->sapi->finishRequest();
+    }
+
+    private function send(RequestContext $context, OctaneResponse $octaneResponse): void
     {
         $response = $octaneResponse->response;
         $capturedOutput = (string) $octaneResponse->outputBuffer;
@@ -81,6 +93,7 @@ class EphpmClient implements StoppableClient
         }
 
         $this->sapi->write($body);
+        $this->sapi->finishRequest();
     }
 
     public function stop(): void

@@ -58,6 +58,13 @@ final class EphpmSapi implements Sapi
         return \Ephpm\Worker\send_file($path, $offset, $length);
     }
 
+    public function finishRequest(): void
+    {
+        if (function_exists('Ephpm\Worker\finish_request')) {
+            \Ephpm\Worker\finish_request();
+        }
+    }
+
     private function endRemovableBuffers(): void
     {
         while (ob_get_level() > 0) {

@@ -11,6 +11,8 @@ final class OctaneLocator
 {
     private static ?string $sourceDirectory = null;
 
+    private static ?string $incompatibility = null;
+
     public static function register(): void
     {
         $candidates = array_filter([
@@ -23,6 +25,10 @@ final class OctaneLocator
                 self::$sourceDirectory = realpath($candidate.'/src');
                 break;
             }
+        }
+
+        if (self::$sourceDirectory !== null && (self::$incompatibility = self::incompatibility(dirname(self::$sourceDirectory))) !== null) {
+            self::$sourceDirectory = null;
         }
 
         if (self::$sourceDirectory !== null) {
@@ -58,6 +64,25 @@ final class OctaneLocator
 
     public static function skipMessage(): string
     {
-        return 'needs laravel/octane: set EPHPM_OCTANE_PATH to a laravel/octane 1.5.x checkout (or install it with Composer) to run this test';
+        return self::$incompatibility
+            ?? 'needs laravel/octane: set EPHPM_OCTANE_PATH to a laravel/octane 1.5.x or 2.x checkout (or install it with Composer) to run this test';
+    }
+
+    /**
+     * Octane 2 needs Laravel 10 or later (its commands do not even load on Laravel 8's Symfony 5):
+     * the Laravel found on the include path must be one the checkout supports.
+     */
+    private static function incompatibility(string $octane): ?string
+    {
+        $required = json_decode((string) @file_get_contents($octane.'/composer.json'), true)['require']['laravel/framework'] ?? null;
+        $laravel = \Illuminate\Foundation\Application::VERSION;
+
+        if ($required === null || ! preg_match_all('/\^(\d+)/', $required, $majors)
+            || in_array((int) $laravel, array_map('intval', $majors[1]), true)) {
+            return null;
+        }
+
+        return "the laravel/octane at {$octane} requires laravel/framework {$required}, and the Laravel on the include path is {$laravel}:"
+            .' put a matching Laravel first on the include path (e.g. with an ini file in PHP_INI_SCAN_DIR) to run this test';
     }
 }

@@ -68,6 +68,11 @@ final class RecordingSapi implements Sapi
         return true;
     }
 
+    public function finishRequest(): void
+    {
+        $this->events[] = ['finish'];
+    }
+
     public function status(): ?int
     {
         foreach ($this->events as $event) {
@@ -96,9 +101,15 @@ final class RecordingSapi implements Sapi
         return implode('', array_map(fn (array $event) => $event[1], array_filter($this->events, fn (array $event) => $event[0] === 'write')));
     }
 
-    /** @return list<array> events other than headers, in order */
+    /** @return list<array> events other than headers and the finish, in order */
     public function bodyEvents(): array
     {
-        return array_values(array_filter($this->events, fn (array $event) => $event[0] !== 'headers'));
+        return array_values(array_filter($this->events, fn (array $event) => $event[0] !== 'headers' && $event[0] !== 'finish'));
+    }
+
+    /** @return list<string> the kinds of the recorded events, in order */
+    public function eventKinds(): array
+    {
+        return array_column($this->events, 0);
     }
 }

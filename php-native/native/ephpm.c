@@ -874,6 +874,9 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 
 const char *ephpm_startup_error(void) { return startup_error; }
 const char *ephpm_runtime_describe(void) { return runtime_description; }
+/* What the runtime started with, so that a later start asking for other startup-only settings is refused. */
+const char *ephpm_runtime_ini_entries(void) { return runtime_state == 1 && ephpm_sapi_module.ini_entries ? ephpm_sapi_module.ini_entries : ""; }
+const char *ephpm_runtime_ini_path(void) { return runtime_state == 1 && ephpm_sapi_module.php_ini_path_override ? ephpm_sapi_module.php_ini_path_override : ""; }
 
 static void add_thread_env(envelope_entry *e, void *table) {
 	put_env((HashTable *)table, e->key, e->key_len, e->value, e->value_len);

@@ -63,6 +63,8 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 const char *ephpm_startup_error(void);
 /* "8.2.32;zts=1;timers=1" */
 const char *ephpm_runtime_describe(void);
+const char *ephpm_runtime_ini_entries(void);
+const char *ephpm_runtime_ini_path(void);
 
 /* Creates this thread's PHP context. ini holds php.ini overrides in envelope format, applied at
  * the start of every PHP request on this thread (like php_admin_value); it must stay valid until

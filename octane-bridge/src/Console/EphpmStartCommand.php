@@ -4,6 +4,7 @@ namespace Ephpm\Octane\Console;
 
 use Laravel\Octane\Commands\StartCommand;
 use RuntimeException;
+use Symfony\Component\Process\ExecutableFinder;
 use Symfony\Component\Process\Process;
 
 class EphpmStartCommand extends StartCommand
@@ -11,6 +12,8 @@ class EphpmStartCommand extends StartCommand
     use ServesWithEphpm;
 
     private ?Process $ephpmServer = null;
+
+    private int $stopSignals = 0;
 
     public function handle()
     {
@@ -47,20 +50,26 @@ class EphpmStartCommand extends StartCommand
             'command' => $command,
         ]);
 
-        $this->ephpmServer = new Process($command, base_path(), [
+        $this->ephpmServer = new Process($this->inOwnSession($command), base_path(), [
             'APP_ENV' => app()->environment(),
             'APP_BASE_PATH' => base_path(),
             'LARAVEL_OCTANE' => 1,
         ], null, null);
         $this->ephpmServer->start();
+        $this->takeOverStopSignals();
 
         $this->ephpmStateFile()->writeProcessId($this->ephpmServer->getPid());
 
         $this->info('ePHPm server running…');
         $this->output->writeln(['', '  Local: <fg=white;options=bold>http://'.$this->getHost().':'.$this->getPort().'</>', '', '  <fg=yellow>Press Ctrl+C to stop the server</>', '']);
 
+        $signalsHandled = 0;
+
         try {
             while ($this->ephpmServer->isRunning()) {
+                if ($this->stopSignals > $signalsHandled) {
+                    $this->stopForSignal(++$signalsHandled);
+                }
                 $this->relayServerOutput();
                 usleep(200_000);
             }
@@ -70,6 +79,53 @@ class EphpmStartCommand extends StartCommand
         }
 
         return (int) $this->ephpmServer->getExitCode();
+    }
+
+    /**
+     * Octane's own handler (InteractsWithServers::handleSignal) would run on Ctrl+C: Octane 2 exits
+     * there right after asking the server to stop, and the Process destructor then kills the launcher
+     * in the middle of its drain. Whatever Octane's version, these handlers replace it, and the loop
+     * above waits until the launcher has finished its in-flight requests and exited.
+     */
+    private function takeOverStopSignals(): void
+    {
+        if (! function_exists('pcntl_signal')) {
+            return;
+        }
+
+        pcntl_async_signals(true);
+
+        foreach ([SIGINT, SIGTERM, SIGHUP] as $signal) {
+            pcntl_signal($signal, function (): void {
+                $this->stopSignals++;
+            });
+        }
+    }
+
+    private function stopForSignal(int $count): void
+    {
+        if ($count === 1) {
+            $this->info('Stopping the ePHPm server: in-flight requests finish first (press Ctrl+C again to stop at once)…');
+            $this->stopServer();
+        } else {
+            // The launcher takes a second stop signal as "stop now, without waiting".
+            posix_kill($this->ephpmServer->getPid(), SIGTERM);
+        }
+    }
+
+    /**
+     * Ctrl+C in a terminal signals the whole foreground process group. In its own session the
+     * launcher gets exactly one stop signal, from this command, and drains; sharing the group it
+     * would get two (the terminal's and ours), which it takes as "stop at once".
+     *
+     * @param  list<string>  $command
+     * @return list<string>
+     */
+    private function inOwnSession(array $command): array
+    {
+        $setsid = (new ExecutableFinder())->find('setsid');
+
+        return $setsid === null ? $command : [$setsid, ...$command];
     }
 
     private function relayServerOutput(): void

@@ -30,4 +30,11 @@ interface Sapi
      * @return bool false when the container cannot take it; the caller then streams it itself
      */
     public function sendFile(string $path, int $offset, int $length): bool;
+
+    /**
+     * Completes the response: the client gets its last bytes and the end of the response now,
+     * while the worker goes on with after-response work (terminating middleware, defer, garbage
+     * collection). Output after this reaches no client.
+     */
+    public function finishRequest(): void;
 }

@@ -4,7 +4,8 @@
  * Test-only stand-in for the ePHPm SAPI's \Ephpm\Worker\take_request() under the plain CLI,
  * loaded with auto_prepend_file. It serves the requests listed in the JSON file $EPHPM_FAKE_REQUESTS
  * by setting the superglobals as the SAPI does, and appends each finished response (status and
- * body; the CLI keeps no headers) as a JSON line to $EPHPM_FAKE_RECORD.
+ * body; the CLI keeps no headers) as a JSON line to $EPHPM_FAKE_RECORD, when finish_request() or
+ * the next take_request() completes it. As with the SAPI, output after the finish reaches no one.
  */
 
 namespace Ephpm\Worker;
@@ -22,13 +23,19 @@ final class FakeServer
 
     public static string $captured = '';
 
+    public static bool $finished = false;
+
     public static function finishResponse(): void
     {
         while (ob_get_level() > 1) {
             ob_end_flush();
         }
         ob_flush();
-        fake_record(['number' => self::$taken, 'status' => http_response_code(), 'body' => self::$captured]);
+
+        if (! self::$finished) {
+            fake_record(['number' => self::$taken, 'status' => http_response_code(), 'body' => self::$captured]);
+            self::$finished = true;
+        }
         self::$captured = '';
     }
 }
@@ -39,6 +46,16 @@ register_shutdown_function(static function (): void {
     }
     fake_record(['shutdown' => true, 'taken' => FakeServer::$taken]);
 });
+
+function finish_request(): bool
+{
+    if (FakeServer::$taken === 0 || FakeServer::$finished) {
+        return false;
+    }
+    FakeServer::finishResponse();
+
+    return true;
+}
 
 function take_request(): ?array
 {
@@ -62,6 +79,7 @@ function take_request(): ?array
     }
 
     $request = FakeServer::$requests[FakeServer::$taken++];
+    FakeServer::$finished = false;
     $uri = $request['uri'];
     $query = (string) parse_url($uri, PHP_URL_QUERY);
     parse_str($query, $_GET);

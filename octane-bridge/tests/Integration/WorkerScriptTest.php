@@ -63,6 +63,18 @@ final class WorkerScriptTest extends TestCase
         $this->assertSame('one;two;', $responses[0]['body']);
     }
 
+    public function test_the_response_is_complete_before_after_response_work_runs(): void
+    {
+        [$entries, $process] = $this->serve(['/after-response', '/boots'], [], true);
+
+        $this->assertSame(0, $process->getExitCode(), $process->getErrorOutput());
+        $this->assertSame([
+            ['number' => 1, 'status' => 200, 'body' => 'answered'],
+            ['after_response' => 'terminating callback ran'],
+            ['number' => 2, 'status' => 200, 'body' => '{"boots":1}'],
+        ], array_values(array_filter($entries, fn ($entry) => ! isset($entry['shutdown']))));
+    }
+
     public function test_octane_cache_store_works_per_worker(): void
     {
         [$responses] = $this->serve(['/octane-cache', '/octane-cache']);
@@ -103,7 +115,7 @@ final class WorkerScriptTest extends TestCase
     /**
      * @return array{0: list<array{number: int, status: int, body: string}>, 1: Process, 2: array}
      */
-    private function serve(array $uris, array $environment = []): array
+    private function serve(array $uris, array $environment = [], bool $allEntries = false): array
     {
         $fixtures = dirname(__DIR__).'/Fixtures';
         file_put_contents($this->scratch.'/requests.json', json_encode(array_map(fn ($uri) => ['uri' => $uri], $uris)));
@@ -133,6 +145,6 @@ final class WorkerScriptTest extends TestCase
 
         $this->assertCount(1, $shutdown, 'the worker process ended: '.$process->getErrorOutput());
 
-        return [$responses, $process, $shutdown[0]];
+        return [$allEntries ? $entries : $responses, $process, $shutdown[0]];
     }
 }

@@ -176,6 +176,41 @@ final class RespondTest extends TestCase
         $this->assertSame([], $this->sapi->bodyEvents());
     }
 
+    /**
+     * @dataProvider everyKindOfResponse
+     */
+    public function test_the_response_is_completed_before_respond_returns_so_after_response_work_does_not_delay_it(callable $response): void
+    {
+        $this->client->respond($this->contextFor(), new OctaneResponse($response($this->file), 'echoed;'));
+
+        $kinds = $this->sapi->eventKinds();
+        $this->assertSame('finish', end($kinds), 'respond() must complete the response: '.json_encode($this->sapi->events));
+        $this->assertSame(1, count(array_keys($kinds, 'finish')));
+    }
+
+    public function everyKindOfResponse(): array
+    {
+        return [
+            'plain' => [fn () => new Response('body')],
+            'streamed' => [fn () => new StreamedResponse(function () {
+                echo 'chunk';
+            })],
+            'file' => [fn (string $file) => new BinaryFileResponse($file)],
+            'file deleted after send' => [fn (string $file) => (new BinaryFileResponse($file))->deleteFileAfterSend()],
+        ];
+    }
+
+    public function test_an_error_response_is_completed_too(): void
+    {
+        $app = new \Illuminate\Foundation\Application(sys_get_temp_dir());
+        $app->instance('config', new \Illuminate\Config\Repository(['app' => ['debug' => false]]));
+
+        $this->client->error(new \RuntimeException('boom'), $app, Request::create('/'), new RequestContext());
+
+        $this->assertSame(['headers', 'write', 'finish'], $this->sapi->eventKinds());
+        $this->assertSame('Internal server error.', $this->sapi->body());
+    }
+
     public function test_stop_tells_the_worker_loop_to_end(): void
     {
         $this->assertFalse($this->client->isStopped());

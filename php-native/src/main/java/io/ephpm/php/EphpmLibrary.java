@@ -44,6 +44,10 @@ final class EphpmLibrary {
 
     static native String ephpm_runtime_describe();
 
+    static native String ephpm_runtime_ini_entries();
+
+    static native String ephpm_runtime_ini_path();
+
     static native int ephpm_thread_attach(int workerId, Pointer ini, Pointer env, NextRequest nextRequest, Emit emit, ReadBody readBody, Log log);
 
     static native void ephpm_thread_detach();

@@ -2,6 +2,8 @@ package io.ephpm.php;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -11,7 +13,9 @@ import java.util.logging.Logger;
  *
  * <p>A second webapp, a redeploy, or a second classloader asking for it gets the running runtime:
  * libephpm itself remembers that it started, so even a copy of this class in another classloader
- * cannot start PHP twice.
+ * cannot start PHP twice. Settings PHP reads only at startup ({@link PhpRuntimeConfig#isStartupOnly})
+ * must then be the same as the running runtime's, or the start fails with a
+ * {@link StartupSettingConflictException} naming the setting.
  */
 public final class PhpRuntime {
     private static final Logger LOG = Logger.getLogger(PhpRuntime.class.getName());
@@ -29,12 +33,14 @@ public final class PhpRuntime {
     public static PhpRuntime start(PhpRuntimeConfig config) {
         PhpRuntime running = INSTANCE.get();
         if (running != null) {
+            requireSameStartupSettings(config);
             warnIfDifferent(running, config);
             return running;
         }
         synchronized (PhpRuntime.class) {
             running = INSTANCE.get();
             if (running != null) {
+                requireSameStartupSettings(config);
                 warnIfDifferent(running, config);
                 return running;
             }
@@ -42,6 +48,9 @@ public final class PhpRuntime {
             int result = startOnOwnThread(config);
             if (result < 0) {
                 throw new IllegalStateException("PHP runtime failed to start: " + EphpmLibrary.ephpm_startup_error());
+            }
+            if (result == 1) {
+                requireSameStartupSettings(config);
             }
             PhpRuntime runtime = new PhpRuntime(config, EphpmLibrary.ephpm_runtime_describe());
             if (result == 1) {
@@ -91,6 +100,26 @@ public final class PhpRuntime {
             out.write(0);
         });
         return out.toByteArray();
+    }
+
+    /**
+     * Settings PHP reads only at startup take effect for the first start alone; a later start (another
+     * webapp, a redeploy, another classloader) that asks for another value is refused rather than run
+     * silently with the running one. Compared with what libephpm itself started with, so a runtime
+     * another classloader started is checked too.
+     */
+    private static void requireSameStartupSettings(PhpRuntimeConfig requested) {
+        Map<String, String> running = PhpRuntimeConfig.parseIniEntries(EphpmLibrary.ephpm_runtime_ini_entries());
+        Map<String, String> asked = PhpRuntimeConfig.parseIniEntries(requested.iniEntries());
+        for (String name : requested.ini().keySet()) {
+            if (PhpRuntimeConfig.isStartupOnly(name) && !Objects.equals(running.get(name), asked.get(name))) {
+                throw new StartupSettingConflictException(name, running.get(name), asked.get(name));
+            }
+        }
+        String runningIniFile = EphpmLibrary.ephpm_runtime_ini_path();
+        requested.iniFile().map(Object::toString).filter(path -> !path.equals(runningIniFile)).ifPresent(path -> {
+            throw new StartupSettingConflictException(null, runningIniFile.isEmpty() ? null : runningIniFile, path);
+        });
     }
 
     private static void warnIfDifferent(PhpRuntime running, PhpRuntimeConfig requested) {

@@ -35,6 +35,18 @@ public final class PhpRuntimeConfig {
         return Optional.ofNullable(iniFile);
     }
 
+    /**
+     * Whether PHP reads this php.ini setting only in php_module_startup, before the per-thread
+     * function and class tables are copied: loading extensions, disabling functions and classes,
+     * OPcache's shared memory. Such a setting is process-wide and cannot be given per thread.
+     */
+    public static boolean isStartupOnly(String name) {
+        return name.startsWith("opcache.") || STARTUP_ONLY.contains(name);
+    }
+
+    private static final java.util.Set<String> STARTUP_ONLY = java.util.Set.of(
+            "extension", "zend_extension", "extension_dir", "disable_functions", "disable_classes", "ffi.preload");
+
     /** php.ini overrides, applied after the ini file. */
     public Map<String, String> ini() {
         return ini;
@@ -69,6 +81,22 @@ public final class PhpRuntimeConfig {
         StringBuilder sb = new StringBuilder();
         entries.forEach((k, v) -> sb.append(k).append('=').append(quote(v)).append('\n'));
         return sb.toString();
+    }
+
+    /** The entries of {@link #iniEntries()}, by name, as PHP reads them (the last one of a name wins). */
+    static Map<String, String> parseIniEntries(String entries) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String line : entries.split("\n")) {
+            int equals = line.indexOf('=');
+            if (equals > 0) {
+                String value = line.substring(equals + 1);
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1).replace("\\\"", "\"");
+                }
+                result.put(line.substring(0, equals), value);
+            }
+        }
+        return result;
     }
 
     private static String quote(String value) {

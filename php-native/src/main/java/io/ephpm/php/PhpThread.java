@@ -366,8 +366,16 @@ public final class PhpThread extends Thread {
             return this;
         }
 
-        /** php.ini overrides for this thread, applied as each PHP request starts (like php_admin_value). */
+        /**
+         * php.ini overrides for this thread, applied as each PHP request starts (like php_admin_value).
+         * Settings PHP reads only at startup belong to {@link PhpRuntimeConfig}: here they would show
+         * in ini_get() and do nothing, so they are refused.
+         */
         public Builder ini(java.util.Map<String, String> overrides) {
+            overrides.keySet().stream().filter(PhpRuntimeConfig::isStartupOnly).findFirst().ifPresent(name -> {
+                throw new IllegalArgumentException("php.ini setting " + name + " is read by PHP only at startup;"
+                        + " give it to the PHP runtime (PhpRuntimeConfig), not to a thread");
+            });
             ini.putAll(overrides);
             return this;
         }

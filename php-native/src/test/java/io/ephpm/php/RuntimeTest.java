@@ -2,8 +2,11 @@ package io.ephpm.php;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RuntimeTest {
@@ -20,6 +23,34 @@ class RuntimeTest {
                 "pdo_mysql", "pdo_pgsql", "sodium", "curl", "tokenizer", "session", "bcmath", "zlib", "iconv", "posix"}) {
             assertTrue(info.contains("\n" + extension + "\n"), "extension " + extension + " is missing");
         }
+    }
+
+    @Test
+    void aLaterStartAskingForOtherStartupOnlySettingsIsRefusedWithTheirName() {
+        Php.runtime();
+        for (String name : new String[] {"disable_functions", "disable_classes", "opcache.memory_consumption", "extension"}) {
+            StartupSettingConflictException refused = assertThrows(StartupSettingConflictException.class,
+                    () -> PhpRuntime.start(PhpRuntimeConfig.builder().ini(name, "exec").build()));
+            assertEquals(name, refused.iniSetting().orElseThrow());
+            assertTrue(refused.getMessage().contains("php.ini setting " + name + " is read by PHP only at startup"), refused.getMessage());
+        }
+        StartupSettingConflictException otherIniFile = assertThrows(StartupSettingConflictException.class,
+                () -> PhpRuntime.start(PhpRuntimeConfig.builder().iniFile(Path.of("/etc/php.ini")).build()));
+        assertTrue(otherIniFile.iniSetting().isEmpty());
+        assertTrue(otherIniFile.getMessage().contains("the php.ini file"), otherIniFile.getMessage());
+    }
+
+    @Test
+    void aLaterStartWithTheSameStartupOnlySettingsJoins() {
+        PhpRuntime first = Php.runtime();
+        assertSame(first, PhpRuntime.start(PhpRuntimeConfig.builder().ini("zend_extension", "opcache").ini("opcache.enable", "1").build()));
+    }
+
+    @Test
+    void startupOnlySettingsCannotBeGivenToAThread() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> PhpThread.classic(Php.runtime(), () -> null).ini(Map.of("disable_functions", "exec")));
+        assertTrue(refused.getMessage().contains("disable_functions"), refused.getMessage());
     }
 
     @Test

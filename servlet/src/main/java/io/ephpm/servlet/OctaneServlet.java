@@ -5,6 +5,7 @@ import io.ephpm.php.PhpRequest;
 import io.ephpm.php.PhpRuntime;
 import io.ephpm.php.PhpRuntimeConfig;
 import io.ephpm.php.PhpThread;
+import io.ephpm.php.StartupSettingConflictException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
@@ -81,6 +82,9 @@ public class OctaneServlet extends HttpServlet {
         PhpRuntime runtime;
         try {
             runtime = PhpRuntime.start(config.build());
+        } catch (StartupSettingConflictException e) {
+            String setting = e.iniSetting().map(name -> "php." + name).orElse("ini-file");
+            throw new UnavailableException("ePHPm setting '" + setting + "': " + e.getMessage());
         } catch (RuntimeException e) {
             throw new UnavailableException("The PHP runtime cannot start: " + e.getMessage());
         }

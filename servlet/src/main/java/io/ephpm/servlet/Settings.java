@@ -1,5 +1,6 @@
 package io.ephpm.servlet;
 
+import io.ephpm.php.PhpRuntimeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -228,7 +229,11 @@ public record Settings(
                 maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath);
     }
 
-    /** php.ini settings that only exist process-wide; the first webapp to start PHP decides them. */
+    /**
+     * php.ini settings PHP reads only at startup (extensions, disable_functions, disable_classes,
+     * opcache.*): the first webapp to start PHP decides them, and a later one asking for other values
+     * fails to start.
+     */
     public Map<String, String> processIni() {
         Map<String, String> result = new LinkedHashMap<>();
         ini.forEach((k, v) -> {
@@ -252,8 +257,7 @@ public record Settings(
     }
 
     private static boolean isProcessWide(String name) {
-        return name.startsWith("opcache.") || name.equals("extension") || name.equals("zend_extension")
-                || name.equals("extension_dir");
+        return PhpRuntimeConfig.isStartupOnly(name);
     }
 
     /** PHP's post_max_size for this app (PHP's default 8M unless php.post_max_size says otherwise); 0 is no limit. */

@@ -127,6 +127,11 @@ abstract class Server implements AutoCloseable {
             }
         }
 
+        /** Why the servlet failed to start, or null. */
+        jakarta.servlet.UnavailableException unavailableException() {
+            return holder.getUnavailableException();
+        }
+
         @Override
         public void close() throws Exception {
             context.stop(); // a context added to a running server is not stopped with it

@@ -49,6 +49,15 @@ class SettingsTest {
     }
 
     @Test
+    void settingsPhpReadsOnlyAtStartupAreProcessWide() {
+        Settings s = read(Map.of("php.disable_functions", "exec,system", "php.disable_classes", "SplStack",
+                "php.extension", "redis", "php.ffi.preload", "/app/ffi.h", "php.precision", "10"));
+        assertEquals(Map.of("disable_functions", "exec,system", "disable_classes", "SplStack", "extension", "redis",
+                "ffi.preload", "/app/ffi.h"), s.processIni());
+        assertEquals(Map.of("max_execution_time", "30", "precision", "10"), s.threadIni());
+    }
+
+    @Test
     void idleSpinIsInMicrosecondsAndZeroTurnsItOff() {
         assertEquals(Duration.ofNanos(250_000), read(Map.of("idle-spin", "250")).idleSpin());
         assertEquals(Duration.ZERO, read(Map.of("idle-spin", "0")).idleSpin());
