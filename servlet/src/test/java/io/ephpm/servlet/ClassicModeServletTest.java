@@ -13,14 +13,24 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.List;
 import java.util.Map;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ServerConnector;
 
 /** Classic mode (one PHP request per HTTP request) in real Jetty and Tomcat, under the context path /app. */
 class ClassicModeServletTest {
@@ -109,6 +119,51 @@ class ClassicModeServletTest {
             Map<String, Object> none = Json.map(Json.parse(Http.send(Http.request(SERVERS.get(kind).url("/parity.php"))
                     .header("Authorization", other).build()).body()), "server");
             assertFalse(none.containsKey("REMOTE_USER") || none.containsKey("AUTH_TYPE"), other + " gave " + none);
+        }
+    }
+
+    /** A login made in the container (here a single-sign-on filter, as Spring Security's wrapper shows it) is REMOTE_USER. */
+    @Test
+    void theContainersLoginIsRemoteUser(@TempDir Path appDir) throws Exception {
+        TestApp own = TestApp.copy(appDir);
+        org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.setBaseResourceAsPath(own.documentRoot);
+        FilterHolder login = new FilterHolder((Filter) (request, response, chain) -> chain.doFilter(
+                new HttpServletRequestWrapper((HttpServletRequest) request) {
+                    @Override
+                    public String getRemoteUser() {
+                        return "sso-user";
+                    }
+
+                    @Override
+                    public String getAuthType() {
+                        return HttpServletRequest.FORM_AUTH;
+                    }
+                }, response));
+        login.setAsyncSupported(true);
+        context.addFilter(login, "/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder php = new ServletHolder("ephpm", OctaneServlet.class);
+        php.setAsyncSupported(true);
+        Map.of("mode", "classic", "app-root", own.root.toString(), "workers", "1").forEach(php::setInitParameter);
+        context.addServlet(php, "/");
+        jetty.setHandler(context);
+        jetty.start();
+        try {
+            String credentials = Base64.getEncoder().encodeToString("someone-else:pw".getBytes(StandardCharsets.ISO_8859_1));
+            HttpResponse<String> r = Http.send(Http.request("http://127.0.0.1:" + connector.getLocalPort() + "/parity.php")
+                    .header("Authorization", "Basic " + credentials).build());
+            Map<String, Object> s = Json.map(Json.parse(r.body()), "server");
+            assertEquals("sso-user", s.get("REMOTE_USER"));
+            assertEquals("FORM", s.get("AUTH_TYPE"));
+            assertEquals("someone-else", s.get("PHP_AUTH_USER"), "PHP reads the Authorization header itself, as under php-fpm");
+        } finally {
+            context.stop();
+            jetty.stop();
         }
     }
 
