@@ -4,4 +4,7 @@ require __DIR__ . '/session-store.inc';
 session_set_save_handler(new MemorySessionHandler(), true);
 while (\Ephpm\Worker\take_request()) {
     serve_session();
+    if (isset($_GET['throw'])) {
+        throw new RuntimeException('the worker dies holding its session handler');
+    }
 }

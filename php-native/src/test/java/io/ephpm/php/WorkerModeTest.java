@@ -118,6 +118,9 @@ class WorkerModeTest {
         try (Php.Worker worker = Php.Worker.worker("worker-session.php")) {
             assertSessionsAreKeptApart(worker);
         }
+        Php.Worker dying = Php.Worker.worker("worker-session.php");
+        assertEquals(Outcome.UNCAUGHT_EXCEPTION, dying.call(Php.get("app", "throw=1")).outcome());
+        assertTrue(dying.awaitEnd(30), "a worker that dies with a session handler registered at boot ends cleanly");
     }
 
     @Test
