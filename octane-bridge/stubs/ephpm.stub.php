@@ -32,6 +32,7 @@ function worker_info(): array {}
  * Sends the status and headers set so far, then hands the byte range of the file to the servlet
  * container, which streams it without copying it through PHP. The script must not output body
  * bytes for this response afterwards.
+ * A relative path is resolved against PHP's working directory, and open_basedir applies.
  *
  * @param int $length bytes to send from $offset; -1 means up to the end of the file
  * @return bool false when the file cannot be handed over (the caller then sends it itself)

@@ -20,6 +20,7 @@
 #include "ext/standard/info.h"
 #include "ext/standard/head.h"
 #include "ext/spl/spl_exceptions.h"
+#include "ext/session/php_session.h"
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "zend_hash.h"
@@ -78,6 +79,10 @@ typedef struct {
 	char *stack_low;
 	char *stack_high;
 	char *stack_limit;
+	/* what a worker script had set up when it took its first request; each later request starts from it */
+	HashTable *boot_ini; /* persistent: INI name -> value */
+	zval boot_session_handler[PS_NUM_APIS];
+	zend_string *boot_session_handler_class;
 } ephpm_ctx;
 
 static __thread ephpm_ctx *ctx;
@@ -572,11 +577,77 @@ static void rearm_superglobals(void) {
 	} ZEND_HASH_FOREACH_END();
 }
 
+/* A worker request starts with the INI settings the worker script had when it took its first request
+ * (the thread's php.* overrides and the script's boot-time ini_set() calls), as each php-fpm request
+ * starts with its pool's: a request's own ini_set() calls are undone at its end, as PHP undoes them. */
+static void remember_boot_ini(void) {
+	ctx->boot_ini = pemalloc(sizeof(HashTable), 1);
+	zend_hash_init(ctx->boot_ini, 8, NULL, ZVAL_INTERNAL_PTR_DTOR, 1);
+	if (!EG(modified_ini_directives)) return;
+	zend_ini_entry *entry;
+	ZEND_HASH_MAP_FOREACH_PTR(EG(modified_ini_directives), entry) {
+		if (!entry->value) continue;
+		zval value;
+		ZVAL_STR(&value, zend_string_init(ZSTR_VAL(entry->value), ZSTR_LEN(entry->value), 1));
+		zend_hash_str_update(ctx->boot_ini, ZSTR_VAL(entry->name), ZSTR_LEN(entry->name), &value);
+	} ZEND_HASH_FOREACH_END();
+}
+
+static void restore_boot_ini(void) {
+	zend_string *name;
+	zval *value;
+	if (EG(modified_ini_directives)) {
+		ZEND_HASH_MAP_FOREACH_STR_KEY(EG(modified_ini_directives), name) {
+			if (!zend_hash_exists(ctx->boot_ini, name)) zend_restore_ini_entry(name, ZEND_INI_STAGE_DEACTIVATE);
+		} ZEND_HASH_FOREACH_END();
+	}
+	ZEND_HASH_MAP_FOREACH_STR_KEY_VAL(ctx->boot_ini, name, value) {
+		zend_ini_entry *entry = zend_hash_find_ptr(EG(ini_directives), name);
+		if (entry && !(entry->value && zend_string_equals(entry->value, Z_STR_P(value)))) {
+			zend_alter_ini_entry_chars_ex(name, Z_STRVAL_P(value), Z_STRLEN_P(value), ZEND_INI_SYSTEM, ZEND_INI_STAGE_DEACTIVATE, 1);
+		}
+	} ZEND_HASH_FOREACH_END();
+}
+
+/* The session's RSHUTDOWN drops the handler of session_set_save_handler() at each request's end, while
+ * session.save_handler=user stays among the boot settings: a handler set at boot is set again. */
+static void remember_boot_session_handler(void) {
+	for (int i = 0; i < PS_NUM_APIS; i++) ZVAL_COPY(&ctx->boot_session_handler[i], &PS(mod_user_names).names[i]);
+	ctx->boot_session_handler_class = PS(mod_user_class_name) ? zend_string_copy(PS(mod_user_class_name)) : NULL;
+}
+
+static void reinstate_boot_session_handler(void) {
+	for (int i = 0; i < PS_NUM_APIS; i++) {
+		if (Z_ISUNDEF(PS(mod_user_names).names[i])) ZVAL_COPY(&PS(mod_user_names).names[i], &ctx->boot_session_handler[i]);
+	}
+	if (!PS(mod_user_class_name) && ctx->boot_session_handler_class) {
+		PS(mod_user_class_name) = zend_string_copy(ctx->boot_session_handler_class);
+	}
+}
+
+/* Before the worker script's own request ends: the handler copies live in its memory. */
+static void forget_boot_state(void) {
+	if (ctx->boot_ini) {
+		zend_hash_destroy(ctx->boot_ini);
+		pefree(ctx->boot_ini, 1);
+		ctx->boot_ini = NULL;
+	}
+	zend_try {
+		for (int i = 0; i < PS_NUM_APIS; i++) {
+			zval_ptr_dtor(&ctx->boot_session_handler[i]);
+			ZVAL_UNDEF(&ctx->boot_session_handler[i]);
+		}
+		if (ctx->boot_session_handler_class) zend_string_release(ctx->boot_session_handler_class);
+	} zend_end_try();
+	ctx->boot_session_handler_class = NULL;
+}
+
 /* Ends the current worker request (or the boot pseudo-request): flushes output, deletes upload
  * temp files and resets the SAPI state. The response's last piece stays in the buffers and goes to
  * Java with the next next_request call, one crossing for both; returns that call's emit flags. */
 static int worker_request_shutdown(void) {
 	zend_try { php_output_end_all(); } zend_end_try();
+	if (!ctx->took_first) remember_boot_session_handler();
 	zend_try { reload_modules(0); } zend_end_try();
 	zend_try { php_output_deactivate(); } zend_end_try();
 	int final_flags = 0;
@@ -587,6 +658,8 @@ static int worker_request_shutdown(void) {
 	ctx->active = 0;
 	zend_try { sapi_deactivate(); } zend_end_try();
 	clear_request_info();
+	if (!ctx->took_first) remember_boot_ini();
+	else zend_try { restore_boot_ini(); } zend_end_try();
 	zend_set_memory_limit(PG(memory_limit));
 	return final_flags;
 }
@@ -610,6 +683,7 @@ static int worker_request_startup(void) {
 		}
 		rearm_superglobals();
 		reload_modules(1);
+		reinstate_boot_session_handler();
 	} zend_catch {
 		result = FAILURE;
 	} zend_end_try();
@@ -722,6 +796,13 @@ PHP_FUNCTION(ephpm_send_file) {
 		RETURN_THROWS();
 	}
 	if (!ctx || !ctx->active || ctx->finished || ctx->sent_file) RETURN_FALSE;
+	/* as PHP's own file functions see the path: open_basedir, then PHP's working directory (not the JVM's) */
+	char resolved[MAXPATHLEN];
+	if (php_check_open_basedir(ZSTR_VAL(path))) RETURN_FALSE;
+	if (!expand_filepath(ZSTR_VAL(path), resolved)) {
+		php_error_docref(NULL, E_WARNING, "Cannot resolve the path %s", ZSTR_VAL(path));
+		RETURN_FALSE;
+	}
 	zval buffered;
 	ZVAL_LONG(&buffered, 0);
 	if (php_output_get_level() > 0) php_output_get_length(&buffered);
@@ -731,7 +812,7 @@ PHP_FUNCTION(ephpm_send_file) {
 	}
 	if (!SG(headers_sent)) sapi_send_headers();
 	char *spec;
-	size_t spec_len = zend_spprintf(&spec, 0, ZEND_LONG_FMT ":" ZEND_LONG_FMT ":%s", offset, length, ZSTR_VAL(path));
+	size_t spec_len = zend_spprintf(&spec, 0, ZEND_LONG_FMT ":" ZEND_LONG_FMT ":%s", offset, length, resolved);
 	int answer = emit(EPHPM_EMIT_SENDFILE, spec, spec_len);
 	efree(spec);
 	ctx->sent_file = 1;
@@ -740,6 +821,18 @@ PHP_FUNCTION(ephpm_send_file) {
 		RETURN_FALSE;
 	}
 	RETURN_TRUE;
+}
+
+static void add_request_header(envelope_entry *e, void *headers) {
+	sapi_add_request_header(e->key, e->key_len, (char *)e->value, e->value_len, headers);
+}
+
+/* php-fpm's getallheaders()/apache_request_headers(): the current request's headers, named as PHP
+ * rebuilds them from the HTTP_* variables ("X-Forwarded-For"), plus Content-Type and Content-Length */
+PHP_FUNCTION(ephpm_request_headers) {
+	ZEND_PARSE_PARAMETERS_NONE();
+	array_init(return_value);
+	if (ctx && ctx->active) envelope_each(ctx->envelope, add_request_header, return_value);
 }
 
 PHP_FUNCTION(ephpm_worker_info) {
@@ -757,6 +850,8 @@ static const zend_function_entry ephpm_functions[] = {
 	ZEND_RAW_FENTRY("Ephpm\\Worker\\worker_info", zif_ephpm_worker_info, arginfo_ephpm_worker_info, 0)
 	/* php-fpm's name for it, which Symfony's Response::send() and many apps call */
 	ZEND_RAW_FENTRY("fastcgi_finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request, 0)
+	ZEND_RAW_FENTRY("apache_request_headers", zif_ephpm_request_headers, arginfo_ephpm_request_headers, 0)
+	ZEND_RAW_FENTRY("getallheaders", zif_ephpm_request_headers, arginfo_ephpm_request_headers, 0)
 	ZEND_FE_END
 };
 
@@ -1000,6 +1095,7 @@ int ephpm_worker_run(const char *script, const char *boot_envelope) {
 	set_request_info(boot_envelope);
 	int ran = run_script(script);
 	int outcome = ran < 0 ? EPHPM_STARTUP_FAILED : classify_outcome(ran);
+	forget_boot_state();
 	shutdown_request();
 	/* a script that returns normally has answered its open request in full; only the worker ends */
 	finish_response(outcome);

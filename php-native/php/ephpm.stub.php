@@ -5,17 +5,20 @@
  *
  * Besides these, the SAPI replaces getenv() and putenv(): PHP sees only the environment the
  * runtime was configured with, and putenv() changes it for the calling PHP thread only. It also
- * has php-fpm's global fastcgi_finish_request(), the same function as finish_request() below.
+ * has php-fpm's global fastcgi_finish_request(), the same function as finish_request() below, and
+ * php-fpm's getallheaders() and apache_request_headers() (declared at the end of this file).
  */
 
-namespace Ephpm\Worker;
+namespace Ephpm\Worker {
 
 /**
  * Ends the current request and waits for the next one. Worker scripts only.
  *
  * The previous request, if any, is completed first: output buffers are flushed, headers and body
  * are sent, upload temp files are deleted, and header(), http_response_code(), output buffers,
- * $_GET, $_POST, $_COOKIE, $_FILES, $_SERVER, $_REQUEST and $_SESSION are reset. Then the superglobals
+ * $_GET, $_POST, $_COOKIE, $_FILES, $_SERVER, $_REQUEST and $_SESSION are reset, and INI settings
+ * the request changed go back to what the worker had when it took its first request (boot-time
+ * ini_set() calls stay, as does a session handler registered at boot). Then the superglobals
  * of the new request are built by PHP's own machinery, exactly as php-fpm builds them, and
  * max_execution_time starts counting.
  *
@@ -47,7 +50,11 @@ function finish_request(): bool {}
  * @param string $path   the file to send
  * @param int    $offset the first byte to send
  * @param int    $length bytes to send, -1 for the rest of the file
- * @return bool false (with a warning) when body output has already started or there is no open response
+ * A relative path is resolved against PHP's working directory (the script's directory, or where
+ * chdir() went), and open_basedir applies, as for PHP's own file functions.
+ *
+ * @return bool false (with a warning) when body output has already started, when open_basedir
+ *              refuses the path, or when there is no open response
  */
 function send_file(string $path, int $offset = 0, int $length = -1): bool {}
 
@@ -59,3 +66,19 @@ function send_file(string $path, int $offset = 0, int $length = -1): bool {}
  *         served by this thread before this one (classic mode)
  */
 function worker_info(): array {}
+}
+
+namespace {
+
+/**
+ * The current request's headers, as php-fpm gives them: names rebuilt from the HTTP_* variables
+ * ("X-Forwarded-For"), plus Content-Type and Content-Length; an empty array outside a request
+ * (at a worker's boot).
+ *
+ * @return array<string, string>
+ */
+function getallheaders(): array {}
+
+/** The same as getallheaders(). */
+function apache_request_headers(): array {}
+}

@@ -83,6 +83,20 @@ class StreamingTest {
     }
 
     @Test
+    void sendFileResolvesARelativePathAgainstPhpsWorkingDirectory() throws Exception {
+        assertEquals("served from the script directory\n", php.call(Php.get("sendfile-resolved.php", "file=sendfile-data.txt")).body());
+    }
+
+    @Test
+    void sendFileObeysOpenBasedir() throws Exception {
+        Path outside = Files.createTempFile(temp, "ephpm-secret", ".txt");
+        Files.writeString(outside, "secret");
+        CapturedResponse r = php.call(Php.get("sendfile-resolved.php", "file=" + outside + "&basedir=" + Php.SCRIPTS));
+        assertTrue(r.body().startsWith("refused: ") && r.body().contains("open_basedir restriction in effect. File(" + outside + ")"),
+                r.body());
+    }
+
+    @Test
     void fastcgiFinishRequestCompletesTheResponseWhileTheScriptGoesOn() throws Exception {
         Path marker = Files.createTempFile(temp, "ephpm-finish", ".txt");
         Files.delete(marker);

@@ -90,6 +90,89 @@ class WorkerModeTest {
     }
 
     @Test
+    void eachRequestStartsWithTheIniSettingsTheWorkerHadAtBoot() throws Exception {
+        BlockingQueue<PhpExchange> queue = new LinkedBlockingQueue<>();
+        PhpExchange stop = new PhpExchange(null, null);
+        PhpThread thread = PhpThread.worker(Php.runtime(), Php.SCRIPTS.resolve("worker-ini.php"), () -> {
+                    PhpExchange e = queue.take();
+                    return e == stop ? null : e;
+                })
+                .ini(Map.of("default_socket_timeout", "17"))
+                .start();
+        try {
+            Map<String, Object> boot = Map.of("memory_limit", "128M", "precision", "10", "default_socket_timeout", "17",
+                    "third", "0.3333333333");
+            for (String step : List.of("change", "", "restore", "", "change", "change", "")) {
+                CapturedResponse r = new CapturedResponse();
+                queue.add(new PhpExchange(Php.get("app", "do=" + step), r));
+                assertEquals(boot, Json.parse(r.body()), "a request after '" + step + "' saw the settings of another");
+            }
+        } finally {
+            queue.add(stop);
+            thread.join(10_000);
+        }
+    }
+
+    @Test
+    void aSessionHandlerRegisteredAtBootServesEveryRequest() throws Exception {
+        try (Php.Worker worker = Php.Worker.worker("worker-session.php")) {
+            assertSessionsAreKeptApart(worker);
+        }
+        Php.Worker dying = Php.Worker.worker("worker-session.php");
+        assertEquals(Outcome.UNCAUGHT_EXCEPTION, dying.call(Php.get("app", "throw=1")).outcome());
+        assertTrue(dying.awaitEnd(30), "a worker that dies with a session handler registered at boot ends cleanly");
+    }
+
+    @Test
+    void aSessionHandlerRegisteredPerRequestServesEveryRequest() throws Exception {
+        try (Php.Worker worker = Php.Worker.worker("worker-session-per-request.php")) {
+            assertSessionsAreKeptApart(worker);
+        }
+    }
+
+    private static void assertSessionsAreKeptApart(Php.Worker worker) {
+        List<String> sessions = List.of("alice", "alice", "bob", "alice", "", "bob");
+        List<Object> visitsBefore = List.of(List.of(), 1, List.of(), 2, List.of(), 1);
+        for (int i = 0; i < sessions.size(); i++) {
+            PhpRequest.Builder request = Php.request("GET", "app", "");
+            if (!sessions.get(i).isEmpty()) {
+                request.header("Cookie", "PHPSESSID=" + sessions.get(i));
+            }
+            Map<String, Object> d = Json.parse(worker.call(request.build()).body());
+            assertEquals(true, d.get("started"), "request " + i + ": " + d.get("error"));
+            assertEquals("user", d.get("handler"));
+            Object before = d.get("before");
+            Object expected = visitsBefore.get(i);
+            if (expected instanceof Integer visits) {
+                assertEquals(Map.of("visits", visits, "owner", sessions.get(i)), before, "request " + i);
+            } else {
+                assertEquals(expected, before, "request " + i + " saw another request's session");
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void getallheadersGivesTheCurrentRequestsHeadersAsPhpFpmNamesThem() throws Exception {
+        try (Php.Worker worker = Php.Worker.worker("worker-headers.php")) {
+            PhpRequest first = Php.request("POST", "app", "")
+                    .variable("CONTENT_TYPE", "text/plain")
+                    .variable("CONTENT_LENGTH", "0")
+                    .header("x-forwarded-for", "10.0.0.1")
+                    .header("Accept-Language", "de")
+                    .build();
+            Map<String, Object> d = Json.parse(worker.call(first).body());
+            assertEquals(List.of(), d.get("boot"), "no request at boot: no headers, and no failure");
+            Map<String, Object> expected = Map.of("Content-Type", "text/plain", "Content-Length", "0",
+                    "X-Forwarded-For", "10.0.0.1", "Accept-Language", "de");
+            assertEquals(expected, d.get("headers"));
+            assertEquals(expected, d.get("apache"));
+            Map<String, Object> second = Json.parse(worker.call(Php.request("GET", "app", "").header("X-Nonce", "n2").build()).body());
+            assertEquals(Map.of("X-Nonce", "n2"), second.get("headers"));
+        }
+    }
+
+    @Test
     void takeRequestOutsideAWorkerIsAnError() {
         try (Php.Worker classic = Php.Worker.classic()) {
             Path script = Files.writeString(Files.createTempFile(temp, "ephpm-take", ".php"),

@@ -3,6 +3,8 @@ package io.ephpm.servlet;
 import io.ephpm.php.PhpRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Enumeration;
 import java.util.Locale;
 
@@ -39,7 +41,8 @@ final class CgiVariables {
                 .rawVariable("REQUEST_URI", request.getRequestURI() + (query != null ? "?" + query : ""))
                 .rawVariable("QUERY_STRING", query != null ? query : "")
                 .variable("DOCUMENT_ROOT", settings.documentRoot().toString())
-                .variable("DOCUMENT_URI", scriptName + pathInfo)
+                // nginx's try_files $fastcgi_script_name: the script's URI, without the path info
+                .variable("DOCUMENT_URI", scriptName)
                 .variable("SCRIPT_NAME", scriptName)
                 .variable("SCRIPT_FILENAME", script.file().toString())
                 .variable("PHP_SELF", scriptName + pathInfo)
@@ -48,6 +51,7 @@ final class CgiVariables {
             b.variable("PATH_INFO", pathInfo);
             b.variable("PATH_TRANSLATED", settings.documentRoot() + pathInfo);
         }
+        addAuthentication(b, request);
         if (request.isSecure()) {
             b.variable("HTTPS", "on");
         }
@@ -103,6 +107,53 @@ final class CgiVariables {
                 throw e;
             }
         }
+    }
+
+    /**
+     * REMOTE_USER and AUTH_TYPE: the container's login when the container authenticated the request;
+     * otherwise the user named in a Basic Authorization header, which nginx passes to php-fpm as
+     * {@code $remote_user} whether or not it checked the password (the application checks it).
+     */
+    private static void addAuthentication(PhpRequest.Builder b, HttpServletRequest request) {
+        String user = request.getRemoteUser();
+        String type = request.getAuthType();
+        if (user == null) {
+            user = basicAuthUser(request.getHeader("Authorization"));
+            type = "Basic";
+        }
+        if (user == null) {
+            return;
+        }
+        b.rawVariable("REMOTE_USER", user);
+        if (type != null) {
+            b.variable("AUTH_TYPE", cgiAuthType(type));
+        }
+    }
+
+    /** The user part of {@code Basic base64(user:password)}, as bytes in ISO-8859-1 chars; null if there is none. */
+    private static String basicAuthUser(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        byte[] credentials;
+        try {
+            credentials = Base64.getDecoder().decode(authorization.substring(6).trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        String decoded = new String(credentials, StandardCharsets.ISO_8859_1);
+        int colon = decoded.indexOf(':');
+        String user = colon > 0 ? decoded.substring(0, colon) : null;
+        return user != null && user.indexOf('\0') < 0 ? user : null;
+    }
+
+    /** The servlet API names the schemes in capitals (BASIC, DIGEST); CGI spells the scheme as in the header. */
+    private static String cgiAuthType(String servletAuthType) {
+        return switch (servletAuthType) {
+            case HttpServletRequest.BASIC_AUTH -> "Basic";
+            case HttpServletRequest.DIGEST_AUTH -> "Digest";
+            default -> servletAuthType;
+        };
     }
 
     private static String joinedValues(HttpServletRequest request, String name) {

@@ -34,13 +34,27 @@ final class ServletPhpResponse implements PhpResponse {
     @Override
     public void headers(int status, List<Header> headers) {
         response.setStatus(status);
+        boolean serverSet = false;
+        boolean dateSet = false;
         for (Header h : headers) {
             switch (h.name().toLowerCase(Locale.ROOT)) {
                 case "content-type" -> response.setContentType(h.value());
                 case "content-length" -> setContentLength(h.value());
+                // the container may have put its own in already (Jetty does): PHP's replaces it, as behind nginx
+                case "server" -> serverSet = setOrAdd(serverSet, h);
+                case "date" -> dateSet = setOrAdd(dateSet, h);
                 default -> response.addHeader(h.name(), h.value());
             }
         }
+    }
+
+    private boolean setOrAdd(boolean alreadySetByPhp, Header h) {
+        if (alreadySetByPhp) {
+            response.addHeader(h.name(), h.value());
+        } else {
+            response.setHeader(h.name(), h.value());
+        }
+        return true;
     }
 
     private void setContentLength(String value) {

@@ -12,14 +12,25 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.List;
 import java.util.Map;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ServerConnector;
 
 /** Classic mode (one PHP request per HTTP request) in real Jetty and Tomcat, under the context path /app. */
 class ClassicModeServletTest {
@@ -82,6 +93,111 @@ class ClassicModeServletTest {
         HttpResponse<String> hello = Http.get(SERVERS.get(kind).url("/hello.php"));
         assertEquals("Hello from PHP", hello.body(), "a .php file runs; its source is never sent");
         assertEquals("sub index /app/sub/index.php", Http.get(SERVERS.get(kind).url("/sub/")).body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void documentUriIsTheScriptWithoutThePathInfo(Server.Kind kind) throws Exception {
+        Map<String, Object> s = Json.map(Json.parse(Http.get(SERVERS.get(kind).url("/parity.php/extra/path")).body()), "server");
+        assertEquals("/app/parity.php", s.get("DOCUMENT_URI"));
+        assertEquals("/extra/path", s.get("PATH_INFO"));
+        assertEquals("/app/parity.php/extra/path", s.get("PHP_SELF"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void basicAuthorizationGivesRemoteUserAndAuthType(Server.Kind kind) throws Exception {
+        String credentials = Base64.getEncoder().encodeToString("ada:s3cr:et".getBytes(StandardCharsets.ISO_8859_1));
+        HttpResponse<String> r = Http.send(Http.request(SERVERS.get(kind).url("/parity.php"))
+                .header("Authorization", "Basic " + credentials).build());
+        Map<String, Object> s = Json.map(Json.parse(r.body()), "server");
+        assertEquals("ada", s.get("REMOTE_USER"));
+        assertEquals("Basic", s.get("AUTH_TYPE"));
+        assertEquals("ada", s.get("PHP_AUTH_USER"));
+        assertEquals("s3cr:et", s.get("PHP_AUTH_PW"));
+        for (String other : List.of("Bearer abc.def", "Basic !!notbase64", "Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes()))) {
+            Map<String, Object> none = Json.map(Json.parse(Http.send(Http.request(SERVERS.get(kind).url("/parity.php"))
+                    .header("Authorization", other).build()).body()), "server");
+            assertFalse(none.containsKey("REMOTE_USER") || none.containsKey("AUTH_TYPE"), other + " gave " + none);
+        }
+    }
+
+    /** A login made in the container (here a single-sign-on filter, as Spring Security's wrapper shows it) is REMOTE_USER. */
+    @Test
+    void theContainersLoginIsRemoteUser(@TempDir Path appDir) throws Exception {
+        TestApp own = TestApp.copy(appDir);
+        org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.setBaseResourceAsPath(own.documentRoot);
+        FilterHolder login = new FilterHolder((Filter) (request, response, chain) -> chain.doFilter(
+                new HttpServletRequestWrapper((HttpServletRequest) request) {
+                    @Override
+                    public String getRemoteUser() {
+                        return "sso-user";
+                    }
+
+                    @Override
+                    public String getAuthType() {
+                        return HttpServletRequest.FORM_AUTH;
+                    }
+                }, response));
+        login.setAsyncSupported(true);
+        context.addFilter(login, "/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder php = new ServletHolder("ephpm", OctaneServlet.class);
+        php.setAsyncSupported(true);
+        Map.of("mode", "classic", "app-root", own.root.toString(), "workers", "1").forEach(php::setInitParameter);
+        context.addServlet(php, "/");
+        jetty.setHandler(context);
+        jetty.start();
+        try {
+            String credentials = Base64.getEncoder().encodeToString("someone-else:pw".getBytes(StandardCharsets.ISO_8859_1));
+            HttpResponse<String> r = Http.send(Http.request("http://127.0.0.1:" + connector.getLocalPort() + "/parity.php")
+                    .header("Authorization", "Basic " + credentials).build());
+            Map<String, Object> s = Json.map(Json.parse(r.body()), "server");
+            assertEquals("sso-user", s.get("REMOTE_USER"));
+            assertEquals("FORM", s.get("AUTH_TYPE"));
+            assertEquals("someone-else", s.get("PHP_AUTH_USER"), "PHP reads the Authorization header itself, as under php-fpm");
+        } finally {
+            context.stop();
+            jetty.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void getallheadersGivesTheRequestHeadersAsPhpFpmNamesThem(Server.Kind kind) throws Exception {
+        HttpResponse<String> r = Http.send(Http.request(SERVERS.get(kind).url("/parity.php"))
+                .header("x-forwarded-for", "10.0.0.1")
+                .header("Accept-Language", "de")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("body")).build());
+        assertEquals(200, r.statusCode(), r.body());
+        Map<String, Object> d = Json.parse(r.body());
+        Map<String, Object> headers = Json.map(d, "headers");
+        assertEquals("10.0.0.1", headers.get("X-Forwarded-For"));
+        assertEquals("de", headers.get("Accept-Language"));
+        assertEquals("text/plain", headers.get("Content-Type"));
+        assertEquals("4", headers.get("Content-Length"));
+        assertEquals("127.0.0.1:" + SERVERS.get(kind).port(), headers.get("Host"));
+        assertEquals(headers, d.get("apache"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void serverAndDateHeadersOfPhpReplaceTheContainers(Server.Kind kind) throws Exception {
+        String date = "Wed, 01 Jan 2020 00:00:00 GMT";
+        HttpResponse<String> r = Http.get(SERVERS.get(kind).url("/parity.php?server=app%2F1.0&date="
+                + java.net.URLEncoder.encode(date, StandardCharsets.UTF_8)));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(List.of("app/1.0"), r.headers().allValues("Server"));
+        assertEquals(List.of(date), r.headers().allValues("Date"));
+        HttpResponse<String> plain = Http.get(SERVERS.get(kind).url("/parity.php"));
+        assertTrue(plain.headers().allValues("Date").size() <= 1, plain.headers().toString());
+        assertTrue(plain.headers().allValues("Server").size() <= 1, plain.headers().toString());
     }
 
     @ParameterizedTest

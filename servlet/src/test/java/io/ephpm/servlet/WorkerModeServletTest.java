@@ -99,6 +99,48 @@ class WorkerModeServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
+    void theSessionHandlerAndIniSettingsOfTheBootHoldForEveryRequest(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp own = TestApp.copy(appDir);
+        try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
+                "worker-script", "parity-worker.php", "workers", "1"))) {
+            Object bootMemoryLimit = json(server, "/?do=ini").get("memory_limit");
+            for (int i = 1; i < 3; i++) {
+                Map<String, Object> d = json(server, "/?do=ini");
+                assertEquals("10", d.get("precision"), "request " + i + " saw another request's ini_set()");
+                assertEquals(bootMemoryLimit, d.get("memory_limit"), "request " + i + " saw another request's ini_set()");
+            }
+            List<String> sessions = List.of("alice", "alice", "bob", "alice");
+            List<Object> visitsBefore = java.util.Arrays.asList(null, 1, null, 2);
+            for (int i = 0; i < sessions.size(); i++) {
+                HttpResponse<String> r = Http.send(Http.request(server.url("/?do=session"))
+                        .header("Cookie", "PHPSESSID=" + sessions.get(i)).build());
+                assertEquals(200, r.statusCode(), r.body());
+                Map<String, Object> d = Json.parse(r.body());
+                assertEquals(true, d.get("started"), "request " + i + ": " + r.body());
+                Object visits = d.get("before") instanceof Map<?, ?> before ? before.get("visits") : null;
+                assertEquals(visitsBefore.get(i), visits, "request " + i + " of session " + sessions.get(i) + ": " + r.body());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void aWorkerCallsGetallheadersAtBootAndPerRequest(Server.Kind kind, @TempDir Path appDir) throws Exception {
+        TestApp own = TestApp.copy(appDir);
+        try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
+                "worker-script", "parity-worker.php", "workers", "1"))) {
+            for (String nonce : List.of("n1", "n2")) {
+                HttpResponse<String> r = Http.send(Http.request(server.url("/")).header("X-Nonce", nonce).build());
+                assertEquals(200, r.statusCode(), r.body());
+                Map<String, Object> d = Json.parse(r.body());
+                assertEquals(List.of(), d.get("boot_headers"));
+                assertEquals(nonce, Json.map(d, "headers").get("X-Nonce"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
     void aFatalErrorIs500ForUnsafeRequestsAndTheWorkerIsReplaced(Server.Kind kind) throws Exception {
         Server server = SERVERS.get(kind);
         HttpResponse<String> r = Http.send(Http.request(server.url("/?do=fatal")).POST(HttpRequest.BodyPublishers.noBody()).build());
