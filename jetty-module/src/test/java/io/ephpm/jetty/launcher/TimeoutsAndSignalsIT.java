@@ -85,7 +85,14 @@ class TimeoutsAndSignalsIT {
                     answers.add(clients.submit(() -> postSlowly(server.port(), "a=slowly", Duration.ofMillis(500))));
                 }
                 for (Future<String> answer : answers) {
-                    String response = answer.get(60, TimeUnit.SECONDS);
+                    String response;
+                    try {
+                        response = answer.get(60, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        server.process().waitFor(5, TimeUnit.SECONDS);
+                        throw new AssertionError((server.process().isAlive() ? "the slow POST failed"
+                                : "the server JVM died with exit status " + server.process().exitValue()) + ":\n" + server.log(), e);
+                    }
                     assertTrue(response.startsWith("HTTP/1.1 200"), response);
                     assertTrue(response.endsWith("posted=slowly"), "reading the body is not execution time: " + response);
                 }
