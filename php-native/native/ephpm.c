@@ -7,10 +7,12 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "php.h"
 #include "php_main.h"
@@ -83,6 +85,11 @@ typedef struct {
 	HashTable *boot_ini; /* persistent: INI name -> value */
 	zval boot_session_handler[PS_NUM_APIS];
 	zend_string *boot_session_handler_class;
+	/* request-timeout: the most execution time a request may have, whatever set_time_limit() asks; 0: none */
+	zend_long time_ceiling;
+	/* when the current request's ceiling runs out; moved on by the time spent blocked on the client */
+	struct timespec ceiling_end;
+	struct live_thread *live; /* this thread's entry in the list another thread interrupts through */
 } ephpm_ctx;
 
 static __thread ephpm_ctx *ctx;
@@ -174,6 +181,99 @@ static void clear_request_info(void) {
 	SG(request_info).cookie_data = NULL;
 }
 
+/* ---------------------------------------------------------------- execution time */
+
+/* max_execution_time counts the time PHP runs, not the time it waits on its client (php-fpm counts
+ * CPU time): a callback that may block on the client (writing the response, reading the body) stops
+ * the thread's timer and re-arms it with what was left. A client that stops reading is the
+ * container's idle timeout's business. */
+typedef struct {
+	struct timespec left;  /* zero: the timer was not running */
+	struct timespec since;
+} paused_timer;
+
+static int64_t nanos_between(struct timespec from, struct timespec to) {
+	return (int64_t)(to.tv_sec - from.tv_sec) * 1000000000 + (to.tv_nsec - from.tv_nsec);
+}
+
+static void add_nanos(struct timespec *t, int64_t nanos) {
+	nanos += t->tv_nsec;
+	t->tv_sec += nanos / 1000000000;
+	t->tv_nsec = nanos % 1000000000;
+	if (t->tv_nsec < 0) {
+		t->tv_nsec += 1000000000;
+		t->tv_sec--;
+	}
+}
+
+static paused_timer pause_execution_timer(void) {
+	paused_timer paused = {0};
+#ifdef ZEND_MAX_EXECUTION_TIMERS
+	struct itimerspec off = {0}, was = {0};
+	if (EG(pid) && timer_settime(EG(max_execution_timer_timer), 0, &off, &was) == 0 && (was.it_value.tv_sec || was.it_value.tv_nsec)) {
+		paused.left = was.it_value;
+		clock_gettime(CLOCK_BOOTTIME, &paused.since);
+	}
+#endif
+	return paused;
+}
+
+static void resume_execution_timer(paused_timer paused) {
+#ifdef ZEND_MAX_EXECUTION_TIMERS
+	if (!paused.left.tv_sec && !paused.left.tv_nsec) return;
+	struct itimerspec on = {.it_value = paused.left};
+	if (EG(pid)) timer_settime(EG(max_execution_timer_timer), 0, &on, NULL);
+	struct timespec now;
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	add_nanos(&ctx->ceiling_end, nanos_between(paused.since, now));
+#endif
+}
+
+static void start_ceiling(void) {
+	clock_gettime(CLOCK_BOOTTIME, &ctx->ceiling_end);
+	ctx->ceiling_end.tv_sec += ctx->time_ceiling;
+}
+
+/* Whole seconds left of the request's ceiling, at least 1 (the timer fires at the ceiling anyway). */
+static zend_long ceiling_seconds_left(void) {
+	struct timespec now;
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	int64_t left = nanos_between(now, ctx->ceiling_end);
+	return left <= 1000000000 ? 1 : (zend_long)((left + 999999999) / 1000000000);
+}
+
+/* The time limit a request starts with: max_execution_time, within the ceiling. */
+static zend_long request_time_limit(void) {
+	zend_long limit = INI_INT("max_execution_time");
+	return ctx->time_ceiling > 0 && (limit <= 0 || limit > ctx->time_ceiling) ? ctx->time_ceiling : limit;
+}
+
+static ZEND_INI_MH((*original_on_update_timeout));
+
+/* set_time_limit() and ini_set('max_execution_time') work as in php-fpm, but the time they grant ends
+ * at the ceiling at the latest: 0 ("no limit") and longer limits are cut to what is left of it. */
+static ZEND_INI_MH(on_update_time_limit) {
+	if (stage == ZEND_INI_STAGE_RUNTIME && ctx && ctx->time_ceiling > 0) {
+		zend_long asked = ZEND_ATOL(ZSTR_VAL(new_value));
+		zend_long left = ceiling_seconds_left();
+		if (asked <= 0 || asked > left) {
+			zend_string *granted = zend_long_to_str(left);
+			int result = original_on_update_timeout(entry, granted, mh_arg1, mh_arg2, mh_arg3, stage);
+			zend_string_release(granted);
+			return result;
+		}
+	}
+	return original_on_update_timeout(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+static void bound_time_limits(void) {
+	zend_ini_entry *entry = zend_hash_str_find_ptr(EG(ini_directives), "max_execution_time", sizeof("max_execution_time") - 1);
+	if (entry && entry->on_modify) {
+		original_on_update_timeout = entry->on_modify;
+		entry->on_modify = on_update_time_limit;
+	}
+}
+
 /* ---------------------------------------------------------------- response */
 
 static void reset_response(void) {
@@ -196,7 +296,9 @@ static int emit(int flags, const char *body, size_t body_len) {
 	if (!ctx->active || ctx->finished) return EPHPM_CLIENT_OK;
 	if (ctx->headers_pending) flags |= EPHPM_EMIT_HEADERS;
 	if (body_len > 0) ctx->body_started = 1;
+	paused_timer paused = pause_execution_timer();
 	int answer = ctx->emit(flags, ctx->status, ctx->hdr, (int)ctx->hdr_len, body, (int)body_len);
+	resume_execution_timer(paused);
 	ctx->headers_pending = 0;
 	if (flags & EPHPM_EMIT_FINAL) ctx->finished = 1;
 	return answer;
@@ -295,7 +397,9 @@ static size_t sapi_ephpm_read_post(char *buffer, size_t count) {
 	size_t total = 0;
 	while (total < count) {
 		size_t want = count - total;
+		paused_timer paused = pause_execution_timer();
 		int n = ctx->read_body(buffer + total, want > INT32_MAX ? INT32_MAX : (int)want);
+		resume_execution_timer(paused);
 		if (n < 0) {
 			/* the body broke off (bad chunking, fewer bytes than Content-Length): a client error */
 			ctx->reject_status = 400;
@@ -761,7 +865,8 @@ PHP_FUNCTION(ephpm_take_request) {
 	if (!envelope) RETURN_NULL();
 
 	ctx->requests++;
-	zend_set_timeout(INI_INT("max_execution_time"), 0);
+	start_ceiling();
+	zend_set_timeout(request_time_limit(), 0);
 
 	array_init(return_value);
 	envelope_each(envelope, add_request_summary, return_value);
@@ -865,6 +970,7 @@ static PHP_MINFO_FUNCTION(ephpm) {
 static PHP_MINIT_FUNCTION(ephpm) {
 	replace_function("getenv", zif_ephpm_getenv);
 	replace_function("putenv", zif_ephpm_putenv);
+	bound_time_limits();
 	return SUCCESS;
 }
 
@@ -920,6 +1026,21 @@ static void tune_sqlite(void) {
 	dlclose(sqlite);
 }
 
+/* Each PHP thread's execution timer exists from ts_resource() on (zend_new_thread_end_handler) and is
+ * armed as soon as max_execution_time is set, as a request starts; PHP installs the handler of the
+ * timer's signal (SIGRTMIN) only later, in php_request_startup after it has read a form body. A slow
+ * body on the first requests let the timer fire with no handler installed, and the signal's default
+ * action ended the JVM. The handler is process-wide: install it once, before any PHP thread exists. */
+static void install_timeout_handler(void) {
+#ifdef ZEND_MAX_EXECUTION_TIMERS
+	zend_try { zend_set_timeout(0, 1); } zend_end_try();
+	struct sigaction installed;
+	if (sigaction(SIGRTMIN, NULL, &installed) != 0 || !(installed.sa_flags & SA_SIGINFO)) {
+		log_line(LOG_ERR, "PHP's execution-timer signal handler is not installed; max_execution_time could end the process");
+	}
+#endif
+}
+
 int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const char *env_block, int env_len) {
 	pthread_mutex_lock(&runtime_lock);
 	if (runtime_state != 0) {
@@ -949,6 +1070,7 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 	ephpm_call_stack_exhausted = ephpm_call_stack_exhausted_here;
 	zend_set_user_opcode_handler(ZEND_EXIT, ephpm_exit_handler);
 	SG(request_info).no_headers = 0;
+	install_timeout_handler();
 
 	snprintf(runtime_description, sizeof runtime_description, "%s;zts=%d;timers=%d", PHP_VERSION,
 #ifdef ZTS
@@ -968,6 +1090,67 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 }
 
 const char *ephpm_startup_error(void) { return startup_error; }
+
+/* ---------------------------------------------------------------- interrupting a PHP thread */
+
+/* The PHP threads, for another thread to interrupt one by its token; the lock keeps an entry (and so
+ * its pthread) alive while it is signalled. */
+struct live_thread {
+	int64_t token;
+	pthread_t thread;
+	void *timer;
+	struct live_thread *next;
+};
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct live_thread *live_threads;
+static int64_t last_token;
+
+static void register_live_thread(void) {
+	struct live_thread *t = calloc(1, sizeof *t);
+	t->thread = pthread_self();
+#ifdef ZEND_MAX_EXECUTION_TIMERS
+	t->timer = &EG(max_execution_timer_timer);
+#endif
+	pthread_mutex_lock(&live_lock);
+	t->token = ++last_token;
+	t->next = live_threads;
+	live_threads = t;
+	pthread_mutex_unlock(&live_lock);
+	ctx->live = t;
+}
+
+static void unregister_live_thread(void) {
+	pthread_mutex_lock(&live_lock);
+	for (struct live_thread **p = &live_threads; *p; p = &(*p)->next) {
+		if (*p == ctx->live) {
+			*p = ctx->live->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&live_lock);
+	free(ctx->live);
+	ctx->live = NULL;
+}
+
+int64_t ephpm_thread_token(void) { return ctx && ctx->live ? ctx->live->token : 0; }
+
+/* What PHP's own timer does when max_execution_time runs out, on demand: the signal marks the thread's
+ * executor as timed out, and a blocking call (sleep(), a socket read) returns early with EINTR. The
+ * request then ends with PHP's "Maximum execution time" error. */
+int ephpm_thread_interrupt(int64_t token) {
+	int sent = 0;
+#ifdef ZEND_MAX_EXECUTION_TIMERS
+	pthread_mutex_lock(&live_lock);
+	for (struct live_thread *t = live_threads; t; t = t->next) {
+		if (t->token == token) {
+			sent = pthread_sigqueue(t->thread, SIGRTMIN, (union sigval){.sival_ptr = t->timer}) == 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&live_lock);
+#endif
+	return sent;
+}
 const char *ephpm_runtime_describe(void) { return runtime_description; }
 /* What the runtime started with, so that a later start asking for other startup-only settings is refused. */
 const char *ephpm_runtime_ini_entries(void) { return runtime_state == 1 && ephpm_sapi_module.ini_entries ? ephpm_sapi_module.ini_entries : ""; }
@@ -1000,11 +1183,13 @@ int ephpm_thread_attach(int worker_id, const char *ini, const char *env, ephpm_n
 	} ZEND_HASH_FOREACH_END();
 	envelope_each(env, add_thread_env, &ctx->env);
 	set_stack_limit();
+	register_live_thread();
 	return 0;
 }
 
 void ephpm_thread_detach(void) {
 	if (!ctx) return;
+	unregister_live_thread();
 	zend_hash_destroy(&ctx->env_sandbox);
 	zend_hash_destroy(&ctx->env);
 	free(ctx->out);
@@ -1025,7 +1210,13 @@ static void begin_execution(int mode) {
 static void apply_ini_entry(envelope_entry *e, void *unused) {
 	(void)unused;
 	zend_string *name = zend_string_init(e->key, e->key_len, 0);
-	zend_result result = zend_alter_ini_entry_chars_ex(name, e->value, e->value_len, PHP_INI_SYSTEM, PHP_INI_STAGE_ACTIVATE, 0);
+	int level = PHP_INI_SYSTEM;
+	if (zend_string_equals_literal(name, "max_execution_time")) {
+		/* the ceiling; the script may ask for less, or for more up to it (set_time_limit()) */
+		ctx->time_ceiling = ZEND_STRTOL(e->value, NULL, 10);
+		level = PHP_INI_PERDIR;
+	}
+	zend_result result = zend_alter_ini_entry_chars_ex(name, e->value, e->value_len, level, PHP_INI_STAGE_ACTIVATE, 0);
 	zend_string_release(name);
 	if (result == FAILURE) {
 		char line[512];
@@ -1040,6 +1231,7 @@ static int run_script(const char *path) {
 	zend_first_try {
 		/* like php_admin_value in a php-fpm pool: applied as the request starts, undone as it ends */
 		envelope_each(ctx->ini, apply_ini_entry, NULL);
+		start_ceiling();
 		ctx->in_startup = ctx->mode == MODE_CLASSIC;
 		int startup = php_request_startup();
 		ctx->in_startup = 0;

@@ -73,6 +73,12 @@ const char *ephpm_runtime_ini_path(void);
 int ephpm_thread_attach(int worker_id, const char *ini, const char *env, ephpm_next_request_fn next_request, ephpm_emit_fn emit,
                         ephpm_read_body_fn read_body, ephpm_log_fn log);
 void ephpm_thread_detach(void);
+/* This thread's token for ephpm_thread_interrupt (unique for the process's life), 0 when not attached. */
+int64_t ephpm_thread_token(void);
+/* Ends what the PHP thread with this token runs as max_execution_time would: its script stops with
+ * PHP's timeout error, and a blocking call such as sleep() returns at once. Returns 1 when signalled,
+ * 0 when no such thread is attached. Callable from any thread. */
+int ephpm_thread_interrupt(int64_t token);
 
 /* One fresh PHP request, as php-fpm would run it: the script is SCRIPT_FILENAME. */
 int ephpm_execute_classic(const char *envelope);

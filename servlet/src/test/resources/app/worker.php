@@ -27,6 +27,17 @@ while ($request = \Ephpm\Worker\take_request()) {
         case 'exit':
             echo 'partial';
             exit(1);
+        case 'redirect-exit':
+            // a side effect, then a complete response, then exit(): as many frameworks redirect
+            file_put_contents(sys_get_temp_dir() . '/ephpm-exit-' . preg_replace('/\W/', '', $_GET['token']), 'x', FILE_APPEND);
+            header('Location: /x');
+            http_response_code(302);
+            exit;
+        case 'time-limit':
+            // asks for more than request-timeout, then runs away
+            set_time_limit((int)$_GET['s']);
+            while (true) {
+            }
         case 'stream-then-exit':
             for ($i = 0; $i < 3; $i++) {
                 echo str_repeat('s', 10000), "\n";

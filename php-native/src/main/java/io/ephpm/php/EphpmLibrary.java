@@ -52,6 +52,10 @@ final class EphpmLibrary {
 
     static native void ephpm_thread_detach();
 
+    static native long ephpm_thread_token();
+
+    static native int ephpm_thread_interrupt(long token);
+
     static native int ephpm_execute_classic(Pointer envelope);
 
     static native int ephpm_worker_run(String script, Pointer bootEnvelope);

@@ -64,6 +64,7 @@ public final class PhpThread extends Thread {
     private volatile boolean busy;
     private volatile long requests;
     private volatile long memoryUsage;
+    private volatile long nativeToken;
 
     private PhpThread(Builder b) {
         super(null, null, b.name != null ? b.name : "php-" + b.workerId, b.stackSize);
@@ -106,6 +107,18 @@ public final class PhpThread extends Thread {
         return requests;
     }
 
+    /**
+     * Ends the PHP code this thread runs as {@code max_execution_time} would, from any thread: the
+     * script stops with PHP's timeout error, and a blocking call such as {@code sleep()} returns at
+     * once. For a stop that cannot wait any longer.
+     *
+     * @return false when the thread runs no PHP context (not started, or ended)
+     */
+    public boolean interruptExecution() {
+        long token = nativeToken;
+        return token != 0 && EphpmLibrary.ephpm_thread_interrupt(token) == 1;
+    }
+
     /** Memory the PHP heap held after the last request (memory_get_usage(true)), in bytes. */
     public long memoryUsage() {
         return memoryUsage;
@@ -121,6 +134,7 @@ public final class PhpThread extends Thread {
             listener.ended(this, outcome, "the PHP runtime is not running");
             return;
         }
+        nativeToken = EphpmLibrary.ephpm_thread_token();
         try {
             if (workerScript != null) {
                 bootEnvelope = pack(bootRequest);
@@ -135,6 +149,7 @@ public final class PhpThread extends Thread {
             error = t.toString();
             PHP_LOG.log(Level.SEVERE, getName() + ": unexpected failure in the PHP thread", t);
         } finally {
+            nativeToken = 0;
             EphpmLibrary.ephpm_thread_detach();
             busy = false;
             java.lang.ref.Reference.reachabilityFence(iniMemory);

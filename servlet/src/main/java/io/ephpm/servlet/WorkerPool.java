@@ -32,6 +32,8 @@ final class WorkerPool implements WorkerPoolMXBean {
     private static final long MAX_BOOT_BACKOFF_MILLIS = 30_000;
     private static final long QUEUE_SWEEP_MILLIS = 100;
     private static final int CPUS = Runtime.getRuntime().availableProcessors();
+    /** How long a stop waits for PHP threads it interrupted past the drain period. */
+    private static final long INTERRUPT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Settings settings;
     private final PhpRuntime runtime;
@@ -206,7 +208,8 @@ final class WorkerPool implements WorkerPoolMXBean {
         totalRequestNanos.addAndGet(nanos);
         maxRequestNanos.accumulateAndGet(nanos, Math::max);
         HttpServletResponse response = pending.response;
-        boolean workerDied = settings.mode() != Mode.CLASSIC && outcome != Outcome.OK;
+        // exit() ends a worker script normally, with its response as PHP produced it: nothing to replay
+        boolean workerDied = settings.mode() != Mode.CLASSIC && outcome != Outcome.OK && outcome != Outcome.EXIT;
         try {
             if (workerDied && outcome != Outcome.TIMEOUT && pending.isSafeMethod() && !pending.replayed
                     && !response.isCommitted() && admitting) {
@@ -248,8 +251,8 @@ final class WorkerPool implements WorkerPoolMXBean {
         if (slot == null || stopping) {
             return;
         }
-        if (slot.retiring || (slot.booted && outcome == Outcome.SCRIPT_ENDED)) {
-            // rotated by the pool, or the script ended by itself (its own request limit, say)
+        if (slot.retiring || (slot.booted && (outcome == Outcome.SCRIPT_ENDED || outcome == Outcome.EXIT))) {
+            // rotated by the pool, or the script ended by itself (its own request limit, or exit())
             rotations.incrementAndGet();
             spawn(slot.id);
         } else if (settings.mode() != Mode.CLASSIC && !slot.booted) {
@@ -298,27 +301,26 @@ final class WorkerPool implements WorkerPoolMXBean {
             sleep(20);
         }
         stopping = true;
+        expireQueued();
         queue.offerLast(PendingRequest.STOP);
-        for (Slot slot : List.copyOf(live.values())) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            try {
-                slot.thread.join(Math.max(1, left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            if (slot.thread.isAlive()) {
-                LOG.warning(name + ": PHP thread " + slot.thread.getName() + " still runs after the "
-                        + grace.toSeconds() + " s drain period; it is left to finish on its own");
+        joinThreads(deadline);
+        // past the drain period, PHP still running (a sleep(), a slow query) is ended as its
+        // max_execution_time would end it: its client gets 504, and the stop does not wait for it
+        List<Slot> overdue = List.copyOf(live.values());
+        for (Slot slot : overdue) {
+            if (slot.thread.interruptExecution()) {
+                LOG.warning(name + ": PHP thread " + slot.thread.getName() + " still ran after the " + grace.toSeconds()
+                        + " s drain period; its script was stopped");
             }
         }
-        PendingRequest queued;
-        while ((queued = queue.pollFirst()) != null) {
-            if (queued.expire()) {
-                OctaneServlet.sendUnavailable(queued, "The app is shutting down");
+        if (!overdue.isEmpty() && !joinThreads(System.nanoTime() + INTERRUPT_GRACE_NANOS)) {
+            for (Slot slot : live.values()) {
+                LOG.warning(name + ": PHP thread " + slot.thread.getName() + " does not stop (blocked outside PHP's reach);"
+                        + " it is left to finish on its own");
             }
         }
-        // for the threads still busy past the grace period: they end when they next take
+        expireQueued();
+        // for the threads still busy: they end when they next take
         queue.offerLast(PendingRequest.STOP);
         timers.shutdownNow();
         try {
@@ -326,6 +328,32 @@ final class WorkerPool implements WorkerPoolMXBean {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void expireQueued() {
+        PendingRequest queued;
+        while ((queued = queue.pollFirst()) != null) {
+            if (queued == PendingRequest.STOP) {
+                continue;
+            }
+            if (queued.expire()) {
+                OctaneServlet.sendUnavailable(queued, "The app is shutting down");
+            }
+        }
+    }
+
+    /** @return true when every PHP thread ended before the deadline */
+    private boolean joinThreads(long deadlineNanos) {
+        for (Slot slot : List.copyOf(live.values())) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            try {
+                slot.thread.join(Math.max(1, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return live.values().stream().noneMatch(slot -> slot.thread.isAlive());
     }
 
     private static void sleep(long millis) {

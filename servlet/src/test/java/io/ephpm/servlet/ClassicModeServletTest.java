@@ -321,6 +321,26 @@ class ClassicModeServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
+    void setTimeLimitAndIniSetChangeTheTimeLimitAsInPhpFpm(Server.Kind kind) throws Exception {
+        Server server = SERVERS.get(kind);
+        HttpResponse<String> r = Http.get(server.url("/time-limit.php"));
+        assertEquals(200, r.statusCode(), r.body());
+        Map<String, Object> d = Json.parse(r.body());
+        assertEquals(true, d.get("set_time_limit"));
+        assertEquals("5", d.get("ini_set"), "ini_set() returns the value set_time_limit() left");
+        assertEquals("7", d.get("now"));
+
+        String token = java.util.UUID.randomUUID().toString().replace("-", "");
+        assertEquals(504, Http.get(server.url("/timeout.php?token=" + token)).statusCode());
+        Path record = Path.of(System.getProperty("java.io.tmpdir"), "ephpm-timeout-" + token);
+        double seconds = Double.parseDouble(java.nio.file.Files.readString(record));
+        java.nio.file.Files.delete(record);
+        assertTrue(seconds < 1.9, "set_time_limit(1) stopped the script after " + seconds + " s, not at request-timeout=2");
+        assertEquals("Hello from PHP", Http.get(server.url("/hello.php")).body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
     void statusIsPublishedAsJsonAndJmx(Server.Kind kind) throws Exception {
         Server server = SERVERS.get(kind);
         Http.get(server.url("/hello.php"));

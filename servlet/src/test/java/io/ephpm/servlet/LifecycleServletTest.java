@@ -148,25 +148,29 @@ class LifecycleServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void aThreadStillBusyPastTheDrainTimeoutEndsWhenItsRequestDoes(Server.Kind kind, @TempDir Path appDir) throws Exception {
+    void aRequestStillRunningPastTheDrainTimeoutIsStopped(Server.Kind kind, @TempDir Path appDir) throws Exception {
         TestApp app = TestApp.copy(appDir);
         Map<String, String> params = new java.util.HashMap<>(workerParams(app, "2"));
         params.put("drain-timeout", "1");
+        params.put("request-timeout", "60");
         try (Server server = Server.start(kind, "/app", app.documentRoot, params)) {
             assertEquals(200, Http.get(server.url("/?nonce=before")).statusCode());
             java.util.Set<Thread> oldThreads = phpThreadSet();
             assertEquals(2, oldThreads.size());
-            // longer than Tomcat's wait for in-flight requests on unload (2 s) plus the drain timeout
             CompletableFuture<HttpResponse<String>> straggler = Http.CLIENT.sendAsync(
-                    Http.request(server.url("/?do=sleep&ms=6000")).build(), HttpResponse.BodyHandlers.ofString());
+                    Http.request(server.url("/?do=sleep&ms=40000")).build(), HttpResponse.BodyHandlers.ofString());
             Thread.sleep(300);
+            long start = System.nanoTime();
             server.redeploy();
-            assertEquals(1, oldThreads.stream().filter(Thread::isAlive).count(),
-                    "the idle thread ends on undeploy, the busy one outlives the drain timeout");
-            straggler.handle((r, e) -> null).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 15_000, "the undeploy waited " + millis + " ms for a 40 s sleep(), with drain-timeout=1");
+            HttpResponse<String> stopped = straggler.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // Jetty passes on the pool's 504; Tomcat may answer an async request of a stopping context itself (500)
+            assertTrue(stopped.statusCode() == 504 || (kind == Server.Kind.TOMCAT && stopped.statusCode() == 500),
+                    "the straggler ends at the drain deadline, got " + stopped.statusCode());
             for (Thread t : oldThreads) {
                 t.join(5000);
-                assertTrue(!t.isAlive(), t.getName() + " ends once its request is done");
+                assertTrue(!t.isAlive(), t.getName() + " ends with the undeploy");
             }
             assertEquals(200, Http.get(server.url("/?nonce=after")).statusCode());
         }

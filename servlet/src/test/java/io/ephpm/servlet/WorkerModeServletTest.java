@@ -162,11 +162,46 @@ class WorkerModeServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
-    void exitInAWorkerIs500(Server.Kind kind) throws Exception {
+    void exitInAWorkerDeliversWhatThePageProduced(Server.Kind kind) throws Exception {
         Server server = SERVERS.get(kind);
         HttpResponse<String> r = Http.send(Http.request(server.url("/?do=exit")).POST(HttpRequest.BodyPublishers.noBody()).build());
-        assertEquals(500, r.statusCode());
+        assertEquals(200, r.statusCode());
+        assertEquals("partial", r.body());
         assertEquals(200, Http.get(server.url("/?nonce=after-exit")).statusCode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void exitAfterARedirectAnswersItOnceAndRotatesTheWorker(Server.Kind kind) throws Exception {
+        Server server = SERVERS.get(kind);
+        Map<String, Object> before = server.servlet().status();
+        String token = UUID.randomUUID().toString().replace("-", "");
+        HttpResponse<String> r = Http.get(server.url("/?do=redirect-exit&token=" + token));
+        assertEquals(302, r.statusCode(), r.body());
+        assertEquals("/x", r.headers().firstValue("Location").orElse(""));
+        Path sideEffect = Path.of(System.getProperty("java.io.tmpdir"), "ephpm-exit-" + token);
+        assertEquals("x", java.nio.file.Files.readString(sideEffect), "the handler ran once, never replayed");
+        java.nio.file.Files.delete(sideEffect);
+        assertEquals(200, Http.get(server.url("/?nonce=after-redirect-exit")).statusCode());
+        Map<String, Object> after = server.servlet().status();
+        assertEquals(count(before, "replays"), count(after, "replays"));
+        assertEquals(count(before, "crashes"), count(after, "crashes"), "exit() ends a worker normally");
+        assertEquals(count(before, "rotations") + 1, count(after, "rotations"));
+    }
+
+    private static long count(Map<String, Object> status, String name) {
+        return ((Number) status.get(name)).longValue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void setTimeLimitCannotOutlastTheRequestTimeout(Server.Kind kind) throws Exception {
+        Server server = SERVERS.get(kind);
+        HttpResponse<String> r = Http.get(server.url("/?do=time-limit&s=0"));
+        assertEquals(504, r.statusCode(), "set_time_limit(0) runs up to request-timeout=2, no further");
+        r = Http.get(server.url("/?do=time-limit&s=60"));
+        assertEquals(504, r.statusCode(), "set_time_limit(60) runs up to request-timeout=2, no further");
+        assertEquals(200, Http.get(server.url("/?nonce=after-time-limit")).statusCode());
     }
 
     @ParameterizedTest

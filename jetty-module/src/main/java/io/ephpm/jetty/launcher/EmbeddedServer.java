@@ -10,7 +10,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * A Jetty 12 server with one ePHPm context. Stopping is graceful: new requests are refused while
- * in-flight ones finish, then OctaneServlet drains its queue. Reloading starts a fresh context
+ * queued and in-flight ones finish within the app's drain-timeout, then the server stops. Reloading starts a fresh context
  * (every worker boots again) before the old one drains, so requests keep being served.
  */
 final class EmbeddedServer {
@@ -65,7 +65,19 @@ final class EmbeddedServer {
         old.stop();
     }
 
+    /**
+     * The app drains first, within its own drain-timeout (PHP still running past it is stopped);
+     * Jetty's graceful stop, which waits for in-flight requests up to its stop timeout, then finds
+     * none left.
+     */
     void stop() throws Exception {
+        ServletContextHandler app;
+        synchronized (this) {
+            app = current;
+        }
+        if (app != null) {
+            app.stop();
+        }
         server.stop();
     }
 

@@ -22,9 +22,9 @@ record LauncherOptions(String host, int port, EphpmApp app) {
               --workers N             PHP worker threads (default: one per core)
               --max-requests N        requests after which a worker is replaced (0: never)
               --max-memory SIZE       PHP heap size past which a worker is replaced, like 256M
-              --request-timeout S     PHP's max_execution_time in seconds (default 30)
+              --request-timeout S     PHP's max_execution_time in seconds, and its ceiling (default 30)
               --queue-timeout S       seconds a request may wait for a free worker (default 30)
-              --drain-timeout S       seconds a stop or reload waits for in-flight requests (default 30)
+              --drain-timeout S       seconds a stop or reload waits for in-flight requests; then PHP is stopped (default 30)
               --idle-spin US          microseconds an idle worker spins for the next request (default 100; 0: off)
               --php NAME=VALUE        a php.ini setting for the app; repeatable
               --env NAME=VALUE        an environment variable PHP sees; repeatable
