@@ -104,11 +104,11 @@ class StreamsFibersIT {
 
     @Test
     void theRequestBodyIsStillFreedBetweenWorkerRequests() throws Exception {
-        byte[] body = new byte[512 * 1024];
+        byte[] body = new byte[60 * 1024]; // under post_max_size: PHP stores it in the request body stream
         long warm = 0;
-        for (int i = 0; i < 90; i++) {
+        for (int i = 0; i < 130; i++) {
             HttpResponse<String> r = LaunchedServer.HTTP.send(HttpRequest.newBuilder(worker.uri("/memory"))
-                    .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             if (i == 29) {
@@ -116,7 +116,7 @@ class StreamsFibersIT {
             }
             if (i > 29) {
                 long grown = Long.parseLong(r.body()) - warm;
-                assertTrue(grown < 4L * 1024 * 1024, "the heap grew by " + grown + " bytes after " + (i - 29) + " bodies");
+                assertTrue(grown < 1024 * 1024, "the heap grew by " + grown + " bytes after " + (i - 29) + " bodies");
             }
         }
     }
