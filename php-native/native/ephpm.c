@@ -647,6 +647,20 @@ static void reload_modules(int startup) {
 	}
 }
 
+/* A php://input stream the script keeps reads the body store of the request that opened it, which
+ * it holds without a reference (ext/standard/php_fopen_wrapper.c, php_stream_input_t: body first). */
+static bool php_input_stream_reads(php_stream *body) {
+	zend_resource *res;
+	int stream_type = php_file_le_stream();
+	ZEND_HASH_FOREACH_PTR(&EG(regular_list), res) {
+		php_stream *stream = res->type == stream_type ? (php_stream *)res->ptr : NULL;
+		if (stream && stream->abstract && strcmp(stream->ops->label, "Input") == 0 && *(php_stream **)stream->abstract == body) {
+			return true;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return false;
+}
+
 static void rearm_superglobals(void) {
 	zval *files = &PG(http_globals)[TRACK_VARS_FILES];
 	zval_ptr_dtor_nogc(files);
@@ -689,7 +703,7 @@ static int worker_request_shutdown(void) {
 	 * the script, often without a reference on their resource (SplFileObject's, SplTempFileObject's). */
 	php_stream *body = SG(request_info).request_body;
 	zend_try { sapi_deactivate(); } zend_end_try();
-	if (body) zend_try { php_stream_close(body); } zend_end_try();
+	if (body && !php_input_stream_reads(body)) zend_try { php_stream_close(body); } zend_end_try();
 	clear_request_info();
 	zend_set_memory_limit(PG(memory_limit));
 	return final_flags;

@@ -3,6 +3,7 @@
 // the worker's between-request cleanup must leave them alone.
 $kept = [];
 $cycles = [];
+$input = null;
 function read_back(SplFileObject $f): string
 {
     $f->rewind();
@@ -24,6 +25,8 @@ while ($request = \Ephpm\Worker\take_request()) {
     if ($n % 3 === 0) {
         gc_collect_cycles();
     }
+    $input ??= fopen('php://input', 'rb'); // kept open: it reads the first request's body
+    $first_body = strlen(stream_get_contents($input, -1, 0));
     $bad = 0;
     foreach ($kept as $i => $g) {
         $bad += read_back($g) === "data-$i" ? 0 : 1;
@@ -31,5 +34,5 @@ while ($request = \Ephpm\Worker\take_request()) {
     foreach ($cycles as $c) {
         $bad += read_back($c->file) === "cycle-{$c->n}" ? 0 : 1;
     }
-    echo json_encode(['kept' => count($kept), 'bad' => $bad, 'memory' => memory_get_usage()]);
+    echo json_encode(['kept' => count($kept), 'bad' => $bad, 'first_body' => $first_body, 'memory' => memory_get_usage()]);
 }

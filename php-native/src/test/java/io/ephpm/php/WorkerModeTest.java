@@ -98,6 +98,7 @@ class WorkerModeTest {
                 Map<String, Object> d = Json.parse(r.body());
                 assertEquals(i, d.get("kept"));
                 assertEquals(0, d.get("bad"), "request " + i + " read back another object's data");
+                assertEquals(32 * 1024, d.get("first_body"), "a php://input stream kept from the first request");
             }
         }
     }
