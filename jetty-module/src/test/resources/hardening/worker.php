@@ -66,7 +66,7 @@ $loop = new Fiber(function () use ($boot, &$kept, &$cycles) {
                 echo 'ok';
                 break;
             case '/memory':
-                echo memory_get_usage();
+                echo memory_get_usage(), ' ', count(get_resources()), ' ', $boot;
                 break;
             case '/abort':
                 echo 'done';
