@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StreamsFibersIT {
     private static final String[] APP_FILES = {"fibers.php", "worker.php", "public/fiber.php", "public/env.php",
-            "public/abort.php", "public/form.php"};
+            "public/abort.php", "public/form.php", "worker-stop.php"};
     /** Each Fiber case and the body it must produce, byte for byte. */
     private static final Map<String, Function<byte[], String>> FIBER_CASES = Map.of(
             "warn", data -> "y".repeat(200_000) + "after",
@@ -177,6 +177,24 @@ class StreamsFibersIT {
         assertNoJavaOnAFiberStack(worker);
         classic.assertAlive("/form.php");
         worker.assertAlive("/status");
+    }
+
+    @Test
+    void aFiberLeftSuspendedUntilTheWorkerStopsUnwindsIntoTheLog() throws Exception {
+        LaunchedServer stopping = LaunchedServer.start(temp.resolve("stopping.log"), "--app", app.toString(), "--workers", "1",
+                "--mode", "worker", "--worker-script", "worker-stop.php", "--php", "display_errors=0");
+        try {
+            stopping.assertAlive("/");
+        } finally {
+            stopping.process().destroy(); // SIGTERM: the worker script ends, its Fiber unwinds
+            assertTrue(stopping.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS), stopping.log());
+            stopping.close();
+        }
+        assertEquals(0, stopping.process().exitValue(), stopping.log());
+        String log = stopping.log();
+        assertTrue(log.contains("q".repeat(100)), log);
+        assertTrue(log.contains("Warning:  kept-at-stop in"), log);
+        assertNoJavaOnAFiberStack(stopping);
     }
 
     private static void assertEveryFiberCase(LaunchedServer server, Function<String, String> path) throws Exception {
