@@ -13,6 +13,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <ucontext.h>
 
 #include "php.h"
 #include "php_main.h"
@@ -26,6 +27,7 @@
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "zend_hash.h"
+#include "zend_observer.h"
 #include "main/php_output.h"
 #include "main/php_streams.h"
 
@@ -90,6 +92,9 @@ typedef struct {
 	/* when the current request's ceiling runs out; moved on by the time spent blocked on the client */
 	struct timespec ceiling_end;
 	struct live_thread *live; /* this thread's entry in the list another thread interrupts through */
+	/* where the main context was left for a Fiber: the thread's stack below it is free while a Fiber runs */
+	char *main_suspended_at;
+	struct java_call *pending_java_call;
 } ephpm_ctx;
 
 static __thread ephpm_ctx *ctx;
@@ -103,6 +108,100 @@ static void (*original_error_cb)(int, zend_string *, const uint32_t, zend_string
 /* defined by native/call-stack-guard.patch.sh in libphp */
 extern ZEND_API bool (*ephpm_call_stack_exhausted)(void);
 extern ZEND_API bool ephpm_fiber_stack_bounds(const zend_fiber_context *context, char **low, char **high);
+
+/* ---------------------------------------------------------------- calls into Java */
+
+/* A Fiber runs PHP on a C stack of its own, which the JVM does not know: Java entered from there
+ * takes it for an overflow of the thread's stack. So every call into Java goes through call_java(),
+ * which, on a Fiber's stack, runs it on the thread's own stack instead: below the frame where the
+ * main context was suspended to enter the Fiber, free while any Fiber runs. JAVA_CALL_MARGIN stays
+ * untouched under that frame; the JVM's guard and shadow pages need the room at the bottom. */
+#define JAVA_CALL_MARGIN (64 * 1024)
+#define JAVA_CALL_ROOM (256 * 1024)
+
+typedef struct java_call {
+	void (*run)(void *);
+	void *arg;
+} java_call;
+
+static void remember_main_stack(zend_fiber_context *from, zend_fiber_context *to) {
+	char here;
+	(void)to;
+	if (ctx && from == EG(main_fiber_context)) ctx->main_suspended_at = &here;
+}
+
+static void run_pending_java_call(void) {
+	ctx->pending_java_call->run(ctx->pending_java_call->arg);
+}
+
+/* Runs run(arg), which calls Java, on the thread's own stack; false when there is no room for it there. */
+static bool call_java(void (*run)(void *), void *arg) {
+	char here;
+	bool in_fiber = EG(current_fiber_context) && EG(current_fiber_context) != EG(main_fiber_context);
+	if (!in_fiber || !ctx->stack_low || (&here >= ctx->stack_low && &here < ctx->stack_high)) {
+		run(arg);
+		return true;
+	}
+	char *main = ctx->main_suspended_at;
+	if (!main || main >= ctx->stack_high || main < ctx->stack_low + JAVA_CALL_MARGIN + JAVA_CALL_ROOM) return false;
+	char *top = main - JAVA_CALL_MARGIN;
+	java_call call = {run, arg};
+	ucontext_t fiber, thread_stack;
+	if (getcontext(&thread_stack) != 0) return false;
+	thread_stack.uc_stack.ss_sp = ctx->stack_low;
+	thread_stack.uc_stack.ss_size = (size_t)(top - ctx->stack_low);
+	thread_stack.uc_link = &fiber;
+	makecontext(&thread_stack, run_pending_java_call, 0);
+	ctx->pending_java_call = &call;
+	return swapcontext(&fiber, &thread_stack) == 0;
+}
+
+typedef struct {
+	int flags, status;
+	const char *headers;
+	int headers_len;
+	const char *body;
+	int body_len;
+	int answer;
+} emit_call;
+
+static void java_emit(void *arg) {
+	emit_call *c = arg;
+	c->answer = ctx->emit(c->flags, c->status, c->headers, c->headers_len, c->body, c->body_len);
+}
+
+typedef struct {
+	int64_t memory;
+	emit_call last;
+	const char *envelope;
+} next_request_call;
+
+static void java_next_request(void *arg) {
+	next_request_call *c = arg;
+	c->envelope = ctx->next_request(c->memory, c->last.flags, c->last.status, c->last.headers, c->last.headers_len,
+	                                c->last.body, c->last.body_len);
+}
+
+typedef struct {
+	char *buffer;
+	int max;
+	int read;
+} read_body_call;
+
+static void java_read_body(void *arg) {
+	read_body_call *c = arg;
+	c->read = ctx->read_body(c->buffer, c->max);
+}
+
+typedef struct {
+	int level;
+	const char *message;
+} log_call;
+
+static void java_log(void *arg) {
+	log_call *c = arg;
+	ctx->log(c->level, c->message);
+}
 
 /* ---------------------------------------------------------------- envelope */
 
@@ -293,15 +392,18 @@ static void reset_response(void) {
 
 /* Hands buffered headers and body (or the given body) to Java. */
 static int emit(int flags, const char *body, size_t body_len) {
-	if (!ctx->active || ctx->finished) return EPHPM_CLIENT_OK;
+	if (!ctx->active) return EPHPM_CLIENT_OK;
+	/* as php-fpm after fastcgi_finish_request(): the connection is closed to further output */
+	if (ctx->finished) return EPHPM_CLIENT_GONE;
 	if (ctx->headers_pending) flags |= EPHPM_EMIT_HEADERS;
 	if (body_len > 0) ctx->body_started = 1;
 	paused_timer paused = pause_execution_timer();
-	int answer = ctx->emit(flags, ctx->status, ctx->hdr, (int)ctx->hdr_len, body, (int)body_len);
+	emit_call call = {flags, ctx->status, ctx->hdr, (int)ctx->hdr_len, body, (int)body_len, EPHPM_CLIENT_GONE};
+	call_java(java_emit, &call);
 	resume_execution_timer(paused);
 	ctx->headers_pending = 0;
 	if (flags & EPHPM_EMIT_FINAL) ctx->finished = 1;
-	return answer;
+	return call.answer;
 }
 
 static int emit_buffered(int flags) {
@@ -318,8 +420,8 @@ static void finish_response(int outcome) {
 /* ---------------------------------------------------------------- SAPI callbacks */
 
 static void log_line(int level, const char *message) {
-	if (ctx && ctx->log) ctx->log(level, message);
-	else fprintf(stderr, "[ephpm] %s\n", message);
+	log_call call = {level, message};
+	if (!ctx || !ctx->log || !call_java(java_log, &call)) fprintf(stderr, "[ephpm] %s\n", message);
 }
 
 static size_t sapi_ephpm_ub_write(const char *str, size_t len) {
@@ -334,7 +436,7 @@ static size_t sapi_ephpm_ub_write(const char *str, size_t len) {
 		if (n > 0) log_line(LOG_INFO, line);
 		return len;
 	}
-	if (ctx->finished || ctx->sent_file) return len;
+	if (ctx->sent_file) return len;
 	const size_t written = len;
 	int answer = EPHPM_CLIENT_OK;
 	if (ctx->out_len + len > OUT_CAPACITY) {
@@ -359,7 +461,11 @@ static size_t sapi_ephpm_ub_write(const char *str, size_t len) {
 }
 
 static void sapi_ephpm_flush(void *server_context) {
-	if (!ctx || !ctx->active || ctx->finished) return;
+	if (!ctx || !ctx->active) return;
+	if (ctx->finished) {
+		php_handle_aborted_connection(); /* php-fpm's flush() after fastcgi_finish_request() fails the same way */
+		return;
+	}
 	if (!SG(headers_sent)) sapi_send_headers();
 	if (emit_buffered(EPHPM_EMIT_FLUSH) != EPHPM_CLIENT_OK) php_handle_aborted_connection();
 }
@@ -398,8 +504,10 @@ static size_t sapi_ephpm_read_post(char *buffer, size_t count) {
 	while (total < count) {
 		size_t want = count - total;
 		paused_timer paused = pause_execution_timer();
-		int n = ctx->read_body(buffer + total, want > INT32_MAX ? INT32_MAX : (int)want);
+		read_body_call call = {buffer + total, want > INT32_MAX ? INT32_MAX : (int)want, -1};
+		call_java(java_read_body, &call);
 		resume_execution_timer(paused);
+		int n = call.read;
 		if (n < 0) {
 			/* the body broke off (bad chunking, fewer bytes than Content-Length): a client error */
 			ctx->reject_status = 400;
@@ -586,12 +694,14 @@ PHP_FUNCTION(ephpm_getenv) {
 		return_env_array(return_value);
 		return;
 	}
-	zval *v = ctx ? zend_hash_find(&ctx->env_sandbox, name) : NULL;
+	/* PHP's getenv() hands the name to the C library, which reads it up to the first NUL */
+	size_t name_len = strlen(ZSTR_VAL(name));
+	zval *v = ctx ? zend_hash_str_find(&ctx->env_sandbox, ZSTR_VAL(name), name_len) : NULL;
 	if (v) {
 		if (Z_TYPE_P(v) == IS_STRING) RETURN_STRINGL(Z_STRVAL_P(v), Z_STRLEN_P(v)); /* a request copy: the table holds persistent strings */
 		RETURN_FALSE; /* unset by putenv("NAME") */
 	}
-	v = zend_hash_find(visible_env(), name);
+	v = zend_hash_str_find(visible_env(), ZSTR_VAL(name), name_len);
 	if (v) RETURN_STRINGL(Z_STRVAL_P(v), Z_STRLEN_P(v)); /* a request copy: the table holds persistent strings */
 	RETURN_FALSE;
 }
@@ -605,16 +715,20 @@ PHP_FUNCTION(ephpm_putenv) {
 	ZEND_PARSE_PARAMETERS_START(1, 1)
 		Z_PARAM_STR(setting)
 	ZEND_PARSE_PARAMETERS_END();
-	if (!ctx) RETURN_FALSE;
-	const char *eq = memchr(ZSTR_VAL(setting), '=', ZSTR_LEN(setting));
-	size_t name_len = eq ? (size_t)(eq - ZSTR_VAL(setting)) : ZSTR_LEN(setting);
-	if (name_len == 0) {
+	/* PHP's own checks; like PHP's putenv(), which hands the setting to the C library, the rest
+	 * reads it only up to the first NUL */
+	if (ZSTR_LEN(setting) == 0 || ZSTR_VAL(setting)[0] == '=') {
 		zend_argument_value_error(1, "must have a valid syntax");
 		RETURN_THROWS();
 	}
+	if (!ctx) RETURN_FALSE;
+	size_t setting_len = strlen(ZSTR_VAL(setting));
+	const char *eq = memchr(ZSTR_VAL(setting), '=', setting_len);
+	size_t name_len = eq ? (size_t)(eq - ZSTR_VAL(setting)) : setting_len;
+	if (name_len == 0) RETURN_TRUE; /* the C library refuses an empty name, and PHP does not tell */
 	zval v;
 	if (eq) {
-		ZVAL_STR(&v, zend_string_init(eq + 1, ZSTR_LEN(setting) - name_len - 1, 1));
+		ZVAL_STR(&v, zend_string_init(eq + 1, setting_len - name_len - 1, 1));
 	} else {
 		ZVAL_NULL(&v); /* marks the name as unset on this thread */
 	}
@@ -642,19 +756,18 @@ static void reload_modules(int startup) {
 	}
 }
 
-/* Temporary streams (php://input's backing store) live in EG(regular_list), which only a
- * full request shutdown clears; free the unreferenced ones between worker requests. */
-static void release_temporary_streams(void) {
+/* A php://input stream the script keeps reads the body store of the request that opened it, which
+ * it holds without a reference (ext/standard/php_fopen_wrapper.c, php_stream_input_t: body first). */
+static bool php_input_stream_reads(php_stream *body) {
 	zend_resource *res;
 	int stream_type = php_file_le_stream();
 	ZEND_HASH_FOREACH_PTR(&EG(regular_list), res) {
-		if (res->type == stream_type) {
-			php_stream *stream = (php_stream *)res->ptr;
-			if (stream && stream->ops == &php_stream_temp_ops && stream->__exposed == 0 && GC_REFCOUNT(res) == 1) {
-				zend_list_delete(res);
-			}
+		php_stream *stream = res->type == stream_type ? (php_stream *)res->ptr : NULL;
+		if (stream && stream->abstract && strcmp(stream->ops->label, "Input") == 0 && *(php_stream **)stream->abstract == body) {
+			return true;
 		}
 	} ZEND_HASH_FOREACH_END();
+	return false;
 }
 
 static void rearm_superglobals(void) {
@@ -760,7 +873,12 @@ static int worker_request_shutdown(void) {
 		ctx->finished = 1; /* nothing more is emitted, and no unread body is drained */
 	}
 	ctx->active = 0;
+	/* The request body's store (php://input) lives in EG(regular_list), which only a full request
+	 * shutdown clears; it is the one stream there that ends with the request. The others belong to
+	 * the script, often without a reference on their resource (SplFileObject's, SplTempFileObject's). */
+	php_stream *body = SG(request_info).request_body;
 	zend_try { sapi_deactivate(); } zend_end_try();
+	if (body && !php_input_stream_reads(body)) zend_try { php_stream_close(body); } zend_end_try();
 	clear_request_info();
 	if (!ctx->took_first) remember_boot_ini();
 	else zend_try { restore_boot_ini(); } zend_end_try();
@@ -771,7 +889,6 @@ static int worker_request_shutdown(void) {
 static int worker_request_startup(void) {
 	int result = SUCCESS;
 	zend_try {
-		release_temporary_streams();
 		php_output_activate();
 		PG(header_is_being_sent) = 0;
 		PG(connection_status) = PHP_CONNECTION_NORMAL;
@@ -797,17 +914,16 @@ static int worker_request_startup(void) {
 
 static void answer_rejected(void) {
 	zend_try {
-		char text[160];
-		int n = snprintf(text, sizeof text, "%s\n", ctx->reject_status == 413
-		                 ? "413 Payload Too Large: the request body exceeds post_max_size"
-		                 : "400 Bad Request: the request body is incomplete, or exceeds the input limits (max_input_vars,"
-		                   " max_input_nesting_level, max_file_uploads, max_multipart_body_parts)");
+		const char *text = ctx->reject_status == 413
+		                   ? "413 Payload Too Large: the request body exceeds post_max_size\n"
+		                   : "400 Bad Request: the request body is incomplete, or exceeds the input limits (max_input_vars,"
+		                     " max_input_nesting_level, max_file_uploads, max_multipart_body_parts)\n";
 		sapi_header_line type = {0};
 		type.line = "Content-Type: text/plain; charset=UTF-8";
 		type.line_len = strlen(type.line);
 		sapi_header_op(SAPI_HEADER_REPLACE, &type);
 		SG(sapi_headers).http_response_code = ctx->reject_status;
-		php_output_write(text, n);
+		php_output_write(text, strlen(text));
 	} zend_end_try();
 }
 
@@ -835,9 +951,12 @@ PHP_FUNCTION(ephpm_take_request) {
 		ctx->took_first = 1;
 		zend_unset_timeout();
 
-		envelope = ctx->next_request((int64_t)zend_memory_usage(1), final_flags, ctx->status, ctx->hdr,
-		                             final_flags & EPHPM_EMIT_HEADERS ? (int)ctx->hdr_len : 0, ctx->out,
-		                             final_flags ? (int)ctx->out_len : 0);
+		next_request_call call = {(int64_t)zend_memory_usage(1),
+		                          {final_flags, ctx->status, ctx->hdr, final_flags & EPHPM_EMIT_HEADERS ? (int)ctx->hdr_len : 0,
+		                           ctx->out, final_flags ? (int)ctx->out_len : 0, 0},
+		                          NULL};
+		call_java(java_next_request, &call);
+		envelope = call.envelope;
 		ctx->out_len = 0;
 		ctx->headers_pending = 0;
 		if (envelope) {
@@ -971,6 +1090,7 @@ static PHP_MINIT_FUNCTION(ephpm) {
 	replace_function("getenv", zif_ephpm_getenv);
 	replace_function("putenv", zif_ephpm_putenv);
 	bound_time_limits();
+	zend_observer_fiber_switch_register(remember_main_stack);
 	return SUCCESS;
 }
 

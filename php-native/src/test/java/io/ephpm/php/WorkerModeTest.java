@@ -152,6 +152,20 @@ class WorkerModeTest {
     }
 
     @Test
+    void splTempFilesKeptAcrossRequestsKeepTheirOwnData() throws Exception {
+        try (Php.Worker worker = Php.Worker.worker("worker-spl.php")) {
+            for (int i = 1; i <= 60; i++) {
+                CapturedResponse r = worker.call(Php.post("app", "application/octet-stream", new byte[32 * 1024]));
+                assertEquals(200, r.status(), r.body() + " " + worker.endError);
+                Map<String, Object> d = Json.parse(r.body());
+                assertEquals(i, d.get("kept"));
+                assertEquals(0, d.get("bad"), "request " + i + " read back another object's data");
+                assertEquals(32 * 1024, d.get("first_body"), "a php://input stream kept from the first request");
+            }
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void getallheadersGivesTheCurrentRequestsHeadersAsPhpFpmNamesThem() throws Exception {
         try (Php.Worker worker = Php.Worker.worker("worker-headers.php")) {

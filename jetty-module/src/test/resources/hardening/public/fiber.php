@@ -1,0 +1,3 @@
+<?php
+require __DIR__ . '/../fibers.php';
+fiber_case($_GET['case'] ?? '');
