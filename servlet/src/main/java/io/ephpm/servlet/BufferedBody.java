@@ -85,14 +85,28 @@ final class BufferedBody extends InputStream implements ReadListener, AsyncListe
     // ------------------------------------------------------------ reading from the client
 
     @Override
-    public void onDataAvailable() throws IOException {
+    public void onDataAvailable() {
         byte[] scratch = SCRATCH.get();
-        while (in.isReady()) {
-            int n = in.read(scratch);
-            if (n < 0) {
+        while (true) {
+            int n;
+            try {
+                if (!in.isReady() || (n = in.read(scratch)) < 0) {
+                    return;
+                }
+            } catch (IOException e) {
+                // answered here: a container that sees it thrown may close the connection without an answer
+                onError(e);
                 return;
             }
-            if (!append(scratch, n)) {
+            boolean appended;
+            try {
+                appended = append(scratch, n);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "ePHPm: a request body could not be buffered in " + policy.spillDirectory(), e);
+                fail(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "The request body could not be buffered");
+                return;
+            }
+            if (!appended) {
                 if (isReading()) {
                     fail(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
                             "The request body exceeds post_max_size (" + policy.maxBytes() + " bytes)");
@@ -165,6 +179,11 @@ final class BufferedBody extends InputStream implements ReadListener, AsyncListe
 
     @Override
     public void onError(Throwable t) {
+        if (async.getResponse().isCommitted()) {
+            // Tomcat, on a failed read, suspends the response to report the error itself, and calls
+            // onError again once the response may be written
+            return;
+        }
         // the container already answers a malformed body with 400 where it can; its error
         // attribute would make Tomcat turn the completed request into a 500
         async.getRequest().removeAttribute(RequestDispatcher.ERROR_EXCEPTION);
@@ -216,6 +235,8 @@ final class BufferedBody extends InputStream implements ReadListener, AsyncListe
                 byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
                 response.setContentLength(text.length);
                 response.getOutputStream().write(text);
+                // out before complete(): Tomcat then discards the rest of the body, and may close the connection doing so
+                response.flushBuffer();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "ePHPm: the client is gone before its " + status + " answer", e);
