@@ -165,6 +165,81 @@ class RequestBodyServletTest {
         assertEquals(Integer.toString(body.length), d.get("content_length"), "nginx passes a chunked body's length too");
     }
 
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
+    void aLargeUploadGoesToDiskWithoutGrowingTheHeap(Server.Kind kind) throws Exception {
+        current = null;
+        long size = 200L << 20;
+        String head = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big.bin\"\r\n\r\n";
+        String tail = "\r\n--b--\r\n";
+        try (Server server = Server.start(kind, "/app", SERVERS.get(kind).documentRoot, Map.of(
+                "app-root", SERVERS.get(kind).documentRoot.getParent().toString(), "workers", "1",
+                "php.post_max_size", "256M", "php.upload_max_filesize", "256M", "php.upload_tmp_dir", uploads.toString()))) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long before = rt.totalMemory() - rt.freeMemory();
+            java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(before);
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            // what the heap holds, not the garbage the client and the container churn out meanwhile
+            Thread sampler = new Thread(() -> {
+                while (running.get()) {
+                    System.gc();
+                    peak.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.start();
+            long length = head.length() + size + tail.length();
+            HttpResponse<String> r;
+            try {
+                r = Http.send(Http.request(server.url("/"))
+                        .header("Content-Type", "multipart/form-data; boundary=b")
+                        .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
+                                java.util.Collections.enumeration(List.of(new java.io.ByteArrayInputStream(head.getBytes(StandardCharsets.ISO_8859_1)),
+                                        new ZeroStream(size), new java.io.ByteArrayInputStream(tail.getBytes(StandardCharsets.ISO_8859_1)))))), length))
+                        .build());
+            } finally {
+                running.set(false);
+                sampler.join();
+            }
+            assertEquals(200, r.statusCode(), r.body());
+            Map<String, Object> upload = Json.map(Json.map(Json.parse(r.body()), "uploads"), "f");
+            assertEquals(size, ((Number) upload.get("size")).longValue(), r.body());
+            long growth = peak.get() - before;
+            assertTrue(growth < 64L * 1024 * 1024, "the heap held " + growth / (1024 * 1024) + " MiB more during a 200 MiB upload");
+        }
+        assertEquals(List.of(), awaitNoBodyFiles(), "the upload's body file outlived its request");
+    }
+
+    /** n zero bytes, read in blocks, never held. */
+    private static final class ZeroStream extends InputStream {
+        private long left;
+
+        ZeroStream(long n) {
+            left = n;
+        }
+
+        @Override
+        public int read() {
+            return left-- > 0 ? 0 : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            java.util.Arrays.fill(b, off, off + n, (byte) 0);
+            left -= n;
+            return n;
+        }
+    }
+
     // ------------------------------------------------------------ cleanup on every path
 
     @ParameterizedTest
