@@ -38,7 +38,7 @@ final class BufferedBody extends InputStream implements ReadListener, AsyncListe
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
     private static final int FIRST_MEMORY_BYTES = 8 * 1024;
 
-    /** What is set for a body: limits, where it spills, and what happens once it is all read. */
+    /** The settings a body is read under: memory, limit, timeout, rate, and where it spills. */
     record Policy(int memoryBytes, long maxBytes, long timeoutNanos, long minBytesPerSecond, Path spillDirectory) {
     }
 

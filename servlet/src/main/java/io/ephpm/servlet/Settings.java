@@ -1,5 +1,7 @@
 package io.ephpm.servlet;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The validated configuration of one {@link OctaneServlet}.
@@ -57,8 +61,7 @@ public record Settings(
     /** Bytes a second a request body must average once it has had body-timeout's grace. */
     public static final long DEFAULT_BODY_MIN_RATE = 500;
 
-    private static final java.util.regex.Pattern POST_MAX_SIZE_LINE =
-            java.util.regex.Pattern.compile("^\\s*post_max_size\\s*=\\s*\"?([^\";\\s]*)\"?\\s*(;.*)?$");
+    private static final Pattern POST_MAX_SIZE_LINE = Pattern.compile("^\\s*post_max_size\\s*=\\s*\"?([^\";\\s]*)\"?\\s*(;.*)?$");
 
     /** A source of raw parameter values: init-params first, then prefixed context-params. */
     public interface Parameters {
@@ -292,13 +295,14 @@ public record Settings(
             return parse("php.post_max_size", value, Settings::bytes);
         }
         Optional<String> fromFile = iniFile.flatMap(Settings::postMaxSizeIn);
-        return fromFile.isPresent() ? parse("ini-file", fromFile.get(), v -> {
-            try {
-                return bytes(v);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("post_max_size " + e.getMessage());
-            }
-        }) : bytes("8M");
+        if (fromFile.isEmpty()) {
+            return bytes("8M");
+        }
+        try {
+            return bytes(fromFile.get());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("ini-file", "post_max_size " + e.getMessage());
+        }
     }
 
     /** The value of the last post_max_size line outside a [PATH=] or [HOST=] section, which PHP applies per request. */
@@ -306,19 +310,19 @@ public record Settings(
         String found = null;
         boolean conditional = false;
         try {
-            for (String line : Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
                 String trimmed = line.trim();
                 if (trimmed.startsWith("[")) {
                     String section = trimmed.toUpperCase(Locale.ROOT);
                     conditional = section.startsWith("[PATH=") || section.startsWith("[HOST=");
                     continue;
                 }
-                java.util.regex.Matcher m = POST_MAX_SIZE_LINE.matcher(line);
+                Matcher m = POST_MAX_SIZE_LINE.matcher(line);
                 if (!conditional && m.matches()) {
                     found = m.group(1);
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidSettingException("ini-file", "cannot be read: " + e.getMessage());
         }
         return Optional.ofNullable(found).filter(v -> !v.isEmpty());

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,7 +40,7 @@ final class WorkerPool implements WorkerPoolMXBean {
     private final PhpThread.LogSink logSink;
     private final RequestQueue queue;
     private final Map<PhpThread, Slot> live = new ConcurrentHashMap<>();
-    private final java.util.Set<BufferedBody> bodiesReading = ConcurrentHashMap.newKeySet();
+    private final Set<BufferedBody> bodiesReading = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timers;
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicInteger consecutiveBootFailures = new AtomicInteger();
