@@ -21,6 +21,8 @@ import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A request body read in full before a PHP thread sees the request, the way nginx reads it before
@@ -39,8 +41,30 @@ final class BufferedBody extends InputStream implements ReadListener, AsyncListe
     private static final int FIRST_MEMORY_BYTES = 8 * 1024;
 
     /** The settings a body is read under: memory, limit, timeout, rate, and where it spills. */
-    record Policy(int memoryBytes, long maxBytes, long timeoutNanos, long minBytesPerSecond, Path spillDirectory) {
+    record Policy(int memoryBytes, long maxBytes, long timeoutNanos, long minBytesPerSecond, Path spillDirectory,
+            boolean blockingChunkedReads) {
     }
+
+    /**
+     * Whether the container misreads chunked bodies read with the non-blocking API: Apache Tomcat
+     * up to 10.1.34 and 11.0.2 now and then refills its connection buffer over a chunk's closing
+     * CRLF on isReady() and fails a valid body with "Invalid end of line sequence"; 10.1.36 and
+     * 11.0.4 read them right (10.1.35 and 11.0.3, untested, count as affected; unknown Tomcats too).
+     */
+    static boolean misreadsNonBlockingChunkedBodies(String serverInfo) {
+        Matcher version = TOMCAT.matcher(serverInfo == null ? "" : serverInfo);
+        if (!version.find()) {
+            return serverInfo != null && serverInfo.startsWith("Apache Tomcat");
+        }
+        int major = Integer.parseInt(version.group(1));
+        int minor = Integer.parseInt(version.group(2));
+        int patch = Integer.parseInt(version.group(3));
+        return major < 10 || major == 10 && (minor < 1 || patch < FIXED_10_1) || major == 11 && minor == 0 && patch < FIXED_11_0;
+    }
+
+    private static final Pattern TOMCAT = Pattern.compile("^Apache Tomcat/(\\d+)\\.(\\d+)\\.(\\d+)");
+    private static final int FIXED_10_1 = 36;
+    private static final int FIXED_11_0 = 4;
 
     /** Called once the whole body is buffered, on a container thread. */
     interface Arrival {
@@ -69,13 +93,31 @@ final class BufferedBody extends InputStream implements ReadListener, AsyncListe
         this.arrival = arrival;
     }
 
-    /** Starts reading the body of an async request; {@code arrival} runs when it is all in. */
-    static BufferedBody read(AsyncContext async, Policy policy, Arrival arrival) throws IOException {
-        ServletInputStream in = async.getRequest().getInputStream();
-        BufferedBody body = new BufferedBody(async, in, policy, arrival);
+    /** A body to read for an async request; {@code arrival} runs when it is all in. Reading begins with {@link #start()}. */
+    static BufferedBody of(AsyncContext async, Policy policy, Arrival arrival) throws IOException {
+        BufferedBody body = new BufferedBody(async, async.getRequest().getInputStream(), policy, arrival);
         async.addListener(body);
-        in.setReadListener(body);
         return body;
+    }
+
+    /**
+     * Reads the body as it arrives with the non-blocking API, or, for a chunked body on a container
+     * that misreads those ({@link Policy#blockingChunkedReads()}), with blocking reads on the calling
+     * container thread, which returns once the body is in or answered.
+     */
+    void start() {
+        if (!isReading()) {
+            return; // answered already (the app is stopping)
+        }
+        if (policy.blockingChunkedReads() && async.getRequest().getContentLengthLong() < 0) {
+            readBlocking();
+            return;
+        }
+        try {
+            in.setReadListener(this);
+        } catch (IllegalStateException e) {
+            LOG.log(Level.FINE, "ePHPm: a request body was answered before its reading began", e);
+        }
     }
 
     long length() {
@@ -98,22 +140,43 @@ final class BufferedBody extends InputStream implements ReadListener, AsyncListe
                 onError(e);
                 return;
             }
-            boolean appended;
-            try {
-                appended = append(scratch, n);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "ePHPm: a request body could not be buffered in " + policy.spillDirectory(), e);
-                fail(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "The request body could not be buffered");
-                return;
-            }
-            if (!appended) {
-                if (isReading()) {
-                    fail(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                            "The request body exceeds post_max_size (" + policy.maxBytes() + " bytes)");
-                }
+            if (!take(scratch, n)) {
                 return;
             }
         }
+    }
+
+    private void readBlocking() {
+        byte[] scratch = SCRATCH.get();
+        try {
+            int n;
+            while ((n = in.read(scratch)) >= 0) {
+                if (!take(scratch, n)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            failOn(e);
+            return;
+        }
+        onAllDataRead();
+    }
+
+    /** Appends what was read; false, once answered (413, 500) or no longer read, when reading stops. */
+    private boolean take(byte[] scratch, int n) {
+        boolean appended;
+        try {
+            appended = append(scratch, n);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "ePHPm: a request body could not be buffered in " + policy.spillDirectory(), e);
+            fail(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "The request body could not be buffered");
+            return false;
+        }
+        if (!appended && isReading()) {
+            fail(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    "The request body exceeds post_max_size (" + policy.maxBytes() + " bytes)");
+        }
+        return appended;
     }
 
     /** False when the body stops here: it is no longer read, or it would exceed post_max_size. */
@@ -184,6 +247,11 @@ final class BufferedBody extends InputStream implements ReadListener, AsyncListe
             // onError again once the response may be written
             return;
         }
+        failOn(t);
+    }
+
+    /** Answers a failed read: 408 when it timed out, else 400. */
+    private void failOn(Throwable t) {
         // the container already answers a malformed body with 400 where it can; its error
         // attribute would make Tomcat turn the completed request into a 500
         async.getRequest().removeAttribute(RequestDispatcher.ERROR_EXCEPTION);

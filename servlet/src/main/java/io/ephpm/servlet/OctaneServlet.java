@@ -70,7 +70,8 @@ public class OctaneServlet extends HttpServlet {
             }
             postMaxSizeBytes = settings.postMaxSizeBytes();
             bodyPolicy = new BufferedBody.Policy((int) settings.bodyBufferBytes(), postMaxSizeBytes,
-                    settings.bodyTimeout().toNanos(), settings.bodyMinRate(), spillDirectory(context));
+                    settings.bodyTimeout().toNanos(), settings.bodyMinRate(), spillDirectory(context),
+                    BufferedBody.misreadsNonBlockingChunkedBodies(context.getServerInfo()));
         } catch (IllegalArgumentException e) {
             throw new UnavailableException(e.getMessage());
         }
@@ -236,13 +237,14 @@ public class OctaneServlet extends HttpServlet {
         }
         // the body is read off the PHP threads, which see the request only once it is all in
         long declaredLength = request.getContentLengthLong();
-        BufferedBody body = BufferedBody.read(async, bodyPolicy, arrived -> {
+        BufferedBody body = BufferedBody.of(async, bodyPolicy, arrived -> {
             if (declaredLength < 0) {
                 php.variable("CONTENT_LENGTH", Long.toString(arrived.length()));
             }
             submit(new PendingRequest(async, php.body(arrived).build()));
         });
         pool.readingBody(body);
+        body.start();
     }
 
     /**
