@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * php-fpm does: container threads read it with the non-blocking API as the client sends it, into
  * memory up to {@code body-buffer-size} and beyond that into a private temp file, counting it
  * against post_max_size as it arrives. Only then is the request queued for PHP, which reads this
- * stream and never waits on the network.
+ * stream and never waits on the network. (Chunked bodies on the Tomcats that misread them
+ * non-blocking are read with blocking reads on the request's container thread instead.)
  *
  * <p>The temp file is created 0600 and opened delete-on-close, which on POSIX systems unlinks it
  * at once: no other process can open it, and it is gone however the request ends, even if the JVM

@@ -322,6 +322,20 @@ class RequestBodyServletTest {
 
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
+    void aStalledChunkedBodyIs408AfterTheBodyTimeout(Server.Kind kind) throws Exception {
+        Server server = use(kind);
+        RawHttp.Answer answer = RawHttp.send(server.port(), "POST /app/body.php HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                + "application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + "c350\r\n", bytes(30_000), false, 5_000);
+        assertEquals(408, answer.status(), answer.text());
+        assertTrue(answer.text().toLowerCase().contains("connection: close"), answer.text());
+        // read blocking, as on Tomcat 10.1.34, the connection stays until the next byte or the connector's timeout
+        boolean readBlocking = kind == Server.Kind.TOMCAT
+                && BufferedBody.misreadsNonBlockingChunkedBodies(org.apache.catalina.util.ServerInfo.getServerInfo());
+        assertTrue(readBlocking || answer.complete(), "the connection stays open after the 408");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.Kind.class)
     void slowBodiesAre408AndNeverHoldThePhpThreads(Server.Kind kind) throws Exception {
         Server server = use(kind);
         List<CompletableFuture<RawHttp.Answer>> slow = List.of(trickle(server), trickle(server), trickle(server));
