@@ -61,6 +61,14 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 ## the wake-up at light load, and stops by itself while the CPUs are busy or the spins miss.
 # ephpm.idleSpin=100
 
+## Request bodies are read in full before PHP sees the request, as nginx does: up to
+## bodyBufferSize in memory, beyond it in a private temp file. A body that pauses longer than
+## bodyTimeout seconds, or averages less than bodyMinRate bytes a second after that grace,
+## gets 408 (bodyMinRate=0: no minimum).
+# ephpm.bodyBufferSize=64K
+# ephpm.bodyTimeout=60
+# ephpm.bodyMinRate=500
+
 ## The script each worker boots in worker mode, relative to the app (octane mode finds its own).
 # ephpm.workerScript=worker.php
 

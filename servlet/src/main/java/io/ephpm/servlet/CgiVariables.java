@@ -21,7 +21,8 @@ final class CgiVariables {
         this.serverSoftware = serverSoftware;
     }
 
-    PhpRequest build(HttpServletRequest request, Route.Script script) throws IOException {
+    /** The request's variables; the caller adds the body, and CONTENT_LENGTH for a chunked one once it is read. */
+    PhpRequest.Builder build(HttpServletRequest request, Route.Script script) {
         String contextPath = request.getContextPath();
         String query = request.getQueryString();
         String scriptName = contextPath + script.scriptPath();
@@ -72,41 +73,7 @@ final class CgiVariables {
             }
             b.header(name, joinedValues(request, name));
         }
-        return b.body(new RequestBody(request)).build();
-    }
-
-    /**
-     * The request body as PHP reads it, opened on PHP's first read (most requests have none). When
-     * it breaks off (fewer bytes than Content-Length, bad chunking), the container has already
-     * chosen 400; the error attribute it also sets would make Tomcat turn that into a 500 once the
-     * async request completes, so it is cleared here.
-     */
-    private static final class RequestBody extends java.io.InputStream {
-        private final HttpServletRequest request;
-        private java.io.InputStream in;
-
-        RequestBody(HttpServletRequest request) {
-            this.request = request;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                if (in == null) {
-                    in = request.getInputStream();
-                }
-                return in.read(b, off, len);
-            } catch (IOException e) {
-                request.removeAttribute(jakarta.servlet.RequestDispatcher.ERROR_EXCEPTION);
-                throw e;
-            }
-        }
+        return b;
     }
 
     /**

@@ -48,6 +48,7 @@ public class OctaneServlet extends HttpServlet {
     private transient ObjectName mbeanName;
     private transient boolean staticFilesNeedPathRewrite;
     private transient long postMaxSizeBytes;
+    private transient BufferedBody.Policy bodyPolicy;
 
     @Override
     public void init() throws ServletException {
@@ -69,6 +70,9 @@ public class OctaneServlet extends HttpServlet {
                 settings = OctaneWorkerScript.withDefault(settings, context);
             }
             postMaxSizeBytes = settings.postMaxSizeBytes();
+            bodyPolicy = new BufferedBody.Policy((int) settings.bodyBufferBytes(), postMaxSizeBytes,
+                    settings.bodyTimeout().toNanos(), settings.bodyMinRate(), spillDirectory(context),
+                    BufferedBody.misreadsNonBlockingChunkedBodies(context.getServerInfo()));
         } catch (IllegalArgumentException e) {
             throw new UnavailableException(e.getMessage());
         }
@@ -94,6 +98,15 @@ public class OctaneServlet extends HttpServlet {
         registerMBean(context);
         context.log("ePHPm: serving " + settings.appRoot() + " in " + settings.mode().lowerCase() + " mode with "
                 + settings.workers() + " PHP workers (PHP " + runtime.phpVersion() + ")");
+    }
+
+    /** The container's private temp directory for this webapp, else the JVM's. */
+    private static Path spillDirectory(ServletContext context) {
+        Object dir = context.getAttribute(ServletContext.TEMPDIR);
+        if (dir instanceof java.io.File file && file.isDirectory()) {
+            return file.toPath();
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     private Settings.Parameters parameters() {
@@ -213,7 +226,7 @@ public class OctaneServlet extends HttpServlet {
                     "The request body exceeds post_max_size (" + postMax + " bytes)");
             return;
         }
-        PhpRequest php;
+        PhpRequest.Builder php;
         try {
             php = cgi.build(request, script);
         } catch (IllegalArgumentException e) {
@@ -222,7 +235,35 @@ public class OctaneServlet extends HttpServlet {
         }
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(0);
-        PendingRequest pending = new PendingRequest(async, php);
+        if (!hasBody(request)) {
+            submit(new PendingRequest(async, php.build()));
+            return;
+        }
+        // the body is read off the PHP threads, which see the request only once it is all in
+        long declaredLength = request.getContentLengthLong();
+        BufferedBody body = BufferedBody.of(async, bodyPolicy, arrived -> {
+            if (declaredLength < 0) {
+                php.variable("CONTENT_LENGTH", Long.toString(arrived.length()));
+            }
+            submit(new PendingRequest(async, php.body(arrived).build()));
+        });
+        pool.readingBody(body);
+        body.start();
+    }
+
+    /**
+     * Whether a body follows the headers. HTTP/1 announces one with Content-Length or
+     * Transfer-Encoding; HTTP/2 and later may send one without either.
+     */
+    private static boolean hasBody(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        if (length >= 0) {
+            return length > 0;
+        }
+        return request.getHeader("Transfer-Encoding") != null || !request.getProtocol().startsWith("HTTP/1");
+    }
+
+    private void submit(PendingRequest pending) {
         if (!pool.submit(pending)) {
             pending.expire();
             sendUnavailable(pending, pool.isBootFailing() ? "The PHP app failed to boot" : "The app is shutting down");

@@ -1,6 +1,8 @@
 package io.ephpm.servlet;
 
 import io.ephpm.php.PhpRuntimeConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The validated configuration of one {@link OctaneServlet}.
@@ -35,7 +39,10 @@ public record Settings(
         Optional<Path> iniFile,
         Map<String, String> ini,
         Map<String, String> environment,
-        Optional<String> statusPath) {
+        Optional<String> statusPath,
+        long bodyBufferBytes,
+        Duration bodyTimeout,
+        long bodyMinRate) {
 
     public static final String CONTEXT_PREFIX = "ephpm.";
 
@@ -45,6 +52,17 @@ public record Settings(
      * wake-up. Spinning stops while the CPUs are busy.
      */
     public static final long DEFAULT_IDLE_SPIN_MICROS = 100;
+
+    /** Bytes of a request body held in memory; a longer body goes to a temp file (nginx's client_body_buffer_size). */
+    public static final long DEFAULT_BODY_BUFFER_BYTES = 64 * 1024;
+
+    /** Seconds a request body may pause between two reads (nginx's client_body_timeout). */
+    public static final long DEFAULT_BODY_TIMEOUT_SECONDS = 60;
+
+    /** Bytes a second a request body must average once it has had body-timeout's grace. */
+    public static final long DEFAULT_BODY_MIN_RATE = 500;
+
+    private static final Pattern POST_MAX_SIZE_LINE = Pattern.compile("^\\s*post_max_size\\s*=\\s*\"?([^\";\\s]*)\"?\\s*(;.*)?$");
 
     /** A source of raw parameter values: init-params first, then prefixed context-params. */
     public interface Parameters {
@@ -154,9 +172,19 @@ public record Settings(
                 throw new InvalidSettingException("status-path", "must start with '/' (was '" + p + "')");
             }
         });
-        return new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests, maxMemory,
-                requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
-                Collections.unmodifiableMap(environment), statusPath);
+        long bodyBuffer = Optional.ofNullable(params.get("body-buffer-size"))
+                .map(v -> parse("body-buffer-size", v, Settings::bytes)).orElse(DEFAULT_BODY_BUFFER_BYTES);
+        if (bodyBuffer > Integer.MAX_VALUE - 8) {
+            throw new InvalidSettingException("body-buffer-size", "must be less than 2G (was " + bodyBuffer + " bytes)");
+        }
+        Duration bodyTimeout = seconds(params, "body-timeout", DEFAULT_BODY_TIMEOUT_SECONDS);
+        long bodyMinRate = Optional.ofNullable(params.get("body-min-rate"))
+                .map(v -> parse("body-min-rate", v, Settings::bytes)).orElse(DEFAULT_BODY_MIN_RATE);
+        Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
+                maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
+                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate);
+        settings.postMaxSizeBytes();
+        return settings;
     }
 
     private static <T> T parse(String name, String value, Function<String, T> parser) {
@@ -226,7 +254,8 @@ public record Settings(
 
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
-                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath);
+                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath,
+                bodyBufferBytes, bodyTimeout, bodyMinRate);
     }
 
     /**
@@ -260,14 +289,47 @@ public record Settings(
         return PhpRuntimeConfig.isStartupOnly(name);
     }
 
-    /** PHP's post_max_size for this app (PHP's default 8M unless php.post_max_size says otherwise); 0 is no limit. */
+    /**
+     * PHP's post_max_size for this app, as PHP sees it: {@code php.post_max_size}, else the last
+     * {@code post_max_size} of the ini-file, else PHP's default 8M; 0 is no limit.
+     */
     public long postMaxSizeBytes() {
-        String value = ini.getOrDefault("post_max_size", "8M");
-        try {
-            return bytes(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("php.post_max_size", e.getMessage());
+        String value = ini.get("post_max_size");
+        if (value != null) {
+            return parse("php.post_max_size", value, Settings::bytes);
         }
+        Optional<String> fromFile = iniFile.flatMap(Settings::postMaxSizeIn);
+        if (fromFile.isEmpty()) {
+            return bytes("8M");
+        }
+        try {
+            return bytes(fromFile.get());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("ini-file", "post_max_size " + e.getMessage());
+        }
+    }
+
+    /** The value of the last post_max_size line outside a [PATH=] or [HOST=] section, which PHP applies per request. */
+    private static Optional<String> postMaxSizeIn(Path file) {
+        String found = null;
+        boolean conditional = false;
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+                String trimmed = line.trim();
+                if (trimmed.startsWith("[")) {
+                    String section = trimmed.toUpperCase(Locale.ROOT);
+                    conditional = section.startsWith("[PATH=") || section.startsWith("[HOST=");
+                    continue;
+                }
+                Matcher m = POST_MAX_SIZE_LINE.matcher(line);
+                if (!conditional && m.matches()) {
+                    found = m.group(1);
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidSettingException("ini-file", "cannot be read: " + e.getMessage());
+        }
+        return Optional.ofNullable(found).filter(v -> !v.isEmpty());
     }
 
     public Path frontControllerFile() {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +42,7 @@ final class WorkerPool implements WorkerPoolMXBean {
     private final PhpThread.LogSink logSink;
     private final RequestQueue queue;
     private final Map<PhpThread, Slot> live = new ConcurrentHashMap<>();
+    private final Set<BufferedBody> bodiesReading = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timers;
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicInteger consecutiveBootFailures = new AtomicInteger();
@@ -88,6 +90,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         admitting = true;
         timers.scheduleWithFixedDelay(this::expireOverdue, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::reviewSpinning, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::expireSlowBodies, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         for (int i = 0; i < settings.workers(); i++) {
             spawn(i);
         }
@@ -116,6 +119,24 @@ final class WorkerPool implements WorkerPoolMXBean {
                 queue.remove(pending);
                 queueTimeouts.incrementAndGet();
                 OctaneServlet.sendUnavailable(pending, "No PHP worker became free within " + settings.queueTimeout().toSeconds() + " s");
+            }
+        }
+    }
+
+    /** A request body now being read off the PHP threads, watched for body-timeout and body-min-rate. */
+    void readingBody(BufferedBody body) {
+        bodiesReading.add(body);
+        if (!admitting) {
+            body.fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "The app is shutting down");
+        }
+    }
+
+    /** Answers 408 to the bodies too slow to wait for; forgets those no longer being read. The same sweep as the queue's. */
+    private void expireSlowBodies() {
+        long now = System.nanoTime();
+        for (BufferedBody body : bodiesReading) {
+            if (!body.isReading() || body.expireIfTooSlow(now)) {
+                bodiesReading.remove(body);
             }
         }
     }
@@ -214,6 +235,9 @@ final class WorkerPool implements WorkerPoolMXBean {
             if (workerDied && outcome != Outcome.TIMEOUT && pending.isSafeMethod() && !pending.replayed
                     && !response.isCommitted() && admitting) {
                 response.reset();
+                if (pending.php.body() instanceof BufferedBody body) {
+                    body.reset();
+                }
                 pending.replayed = true;
                 pending.requeue();
                 replays.incrementAndGet();
@@ -297,6 +321,9 @@ final class WorkerPool implements WorkerPoolMXBean {
     void stop(Duration grace) {
         admitting = false;
         long deadline = System.nanoTime() + grace.toNanos();
+        for (BufferedBody body : bodiesReading) {
+            body.fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "The app is shutting down");
+        }
         while (!queue.isEmpty() && System.nanoTime() < deadline) {
             sleep(20);
         }

@@ -54,6 +54,34 @@ final class RawHttp {
         }
     }
 
+    /** Sends the head, then the body in pieces cut at {@code cuts} (offsets, ascending), each flushed on its own; reads the answer. */
+    static Answer sendInPieces(int port, String head, byte[] body, int[] cuts, int timeoutMillis) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(timeoutMillis);
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            try {
+                int from = 0;
+                for (int cut : cuts) {
+                    if (cut > from && cut < body.length) {
+                        out.write(body, from, cut - from);
+                        out.flush();
+                        from = cut;
+                    }
+                }
+                out.write(body, from, body.length - from);
+                out.flush();
+            } catch (IOException e) {
+                // the server answered before the end of the body and closed the connection
+            }
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int status = text.startsWith("HTTP/1.") && text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : -1;
+            return new Answer(status, text, true, 0);
+        }
+    }
+
     static Answer get(int port, String target, String... headers) throws IOException {
         StringBuilder head = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
         for (String h : headers) {

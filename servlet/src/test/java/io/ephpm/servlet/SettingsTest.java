@@ -95,6 +95,36 @@ class SettingsTest {
         assertMessage(Map.of("front-controller", "../index.php"), "'front-controller' must be a file name");
     }
 
+    @Test
+    void requestBodySettingsHaveNginxLikeDefaultsAndAreValidated() {
+        Settings defaults = read(Map.of());
+        assertEquals(64 * 1024, defaults.bodyBufferBytes());
+        assertEquals(Duration.ofSeconds(60), defaults.bodyTimeout());
+        assertEquals(500, defaults.bodyMinRate());
+        Settings set = read(Map.of("body-buffer-size", "1M", "body-timeout", "5", "body-min-rate", "2K"));
+        assertEquals(1024 * 1024, set.bodyBufferBytes());
+        assertEquals(Duration.ofSeconds(5), set.bodyTimeout());
+        assertEquals(2048, set.bodyMinRate());
+        assertEquals(0, read(Map.of("body-min-rate", "0")).bodyMinRate());
+        assertMessage(Map.of("body-buffer-size", "big"), "'body-buffer-size' must be a size such as 256M");
+        assertMessage(Map.of("body-buffer-size", "3G"), "'body-buffer-size' must be less than 2G");
+        assertMessage(Map.of("body-timeout", "0"), "'body-timeout' must be between 1 and 86400");
+        assertMessage(Map.of("body-timeout", "soon"), "'body-timeout' must be a whole number");
+        assertMessage(Map.of("body-min-rate", "-1"), "'body-min-rate' must be a size");
+    }
+
+    @Test
+    void postMaxSizeComesFromPhpSettingThenIniFileThenPhpsDefault() throws Exception {
+        assertEquals(8L * 1024 * 1024, read(Map.of()).postMaxSizeBytes());
+        Path ini = Files.writeString(webapp.resolve("php.ini"), "[PHP]\n; post_max_size = 1G\npost_max_size = 8M\n"
+                + "post_max_size = \"2m\" ; the last one counts\n[HOST=example.com]\npost_max_size = 99M\n");
+        assertEquals(2L * 1024 * 1024, read(Map.of("ini-file", ini.toString())).postMaxSizeBytes());
+        assertEquals(1024, read(Map.of("ini-file", ini.toString(), "php.post_max_size", "1K")).postMaxSizeBytes());
+        Files.writeString(ini, "post_max_size=lots\n");
+        assertMessage(Map.of("ini-file", ini.toString()), "'ini-file' post_max_size must be a size");
+        assertMessage(Map.of("php.post_max_size", "lots"), "'php.post_max_size' must be a size");
+    }
+
     private void assertMessage(Map<String, String> params, String expected) {
         InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read(params));
         assertTrue(e.getMessage().contains(expected), e.getMessage());

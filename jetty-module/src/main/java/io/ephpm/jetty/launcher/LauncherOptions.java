@@ -26,6 +26,11 @@ record LauncherOptions(String host, int port, EphpmApp app) {
               --queue-timeout S       seconds a request may wait for a free worker (default 30)
               --drain-timeout S       seconds a stop or reload waits for in-flight requests; then PHP is stopped (default 30)
               --idle-spin US          microseconds an idle worker spins for the next request (default 100; 0: off)
+              --body-buffer-size SIZE bytes of a request body held in memory, beyond them a temp file (default 64K)
+              --body-timeout S        seconds a request body may pause between two reads (default 60; then 408)
+              --body-min-rate SIZE    bytes a second a request body must average after body-timeout's grace
+                                      (default 500; 0: off)
+              --ini-file FILE         a php.ini for the PHP runtime
               --php NAME=VALUE        a php.ini setting for the app; repeatable
               --env NAME=VALUE        an environment variable PHP sees; repeatable
               --status-path PATH      serve the worker pool's numbers as JSON there, like /_ephpm/status
@@ -35,17 +40,20 @@ record LauncherOptions(String host, int port, EphpmApp app) {
             """;
 
     /** Options that become OctaneServlet init-params of the same name. */
-    private static final Map<String, String> SERVLET_OPTIONS = Map.of(
-            "--mode", "mode",
-            "--worker-script", "worker-script",
-            "--workers", "workers",
-            "--max-requests", "max-requests",
-            "--max-memory", "max-memory",
-            "--request-timeout", "request-timeout",
-            "--queue-timeout", "queue-timeout",
-            "--drain-timeout", "drain-timeout",
-            "--idle-spin", "idle-spin",
-            "--status-path", "status-path");
+    private static final Map<String, String> SERVLET_OPTIONS = Map.ofEntries(
+            Map.entry("--mode", "mode"),
+            Map.entry("--worker-script", "worker-script"),
+            Map.entry("--workers", "workers"),
+            Map.entry("--max-requests", "max-requests"),
+            Map.entry("--max-memory", "max-memory"),
+            Map.entry("--request-timeout", "request-timeout"),
+            Map.entry("--queue-timeout", "queue-timeout"),
+            Map.entry("--drain-timeout", "drain-timeout"),
+            Map.entry("--idle-spin", "idle-spin"),
+            Map.entry("--body-buffer-size", "body-buffer-size"),
+            Map.entry("--body-timeout", "body-timeout"),
+            Map.entry("--body-min-rate", "body-min-rate"),
+            Map.entry("--status-path", "status-path"));
 
     static LauncherOptions parse(String... args) throws UsageException {
         String appDir = null;
@@ -74,6 +82,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
                 case "--context-path" -> contextPath = value;
                 case "--document-root" -> documentRoot = value;
                 case "--php" -> parameters.put("php." + name(option, value), value.substring(value.indexOf('=') + 1));
+                case "--ini-file" -> parameters.put("ini-file", Path.of(value).toAbsolutePath().normalize().toString());
                 case "--env" -> parameters.put("env." + name(option, value), value.substring(value.indexOf('=') + 1));
                 default -> {
                     String parameter = SERVLET_OPTIONS.get(option);
