@@ -104,13 +104,13 @@ class OpcacheRestartIT {
     }
 
     /**
-     * 16 MB of shared memory (4 of them for interned strings) fills after some ninety of these scripts; a script rewritten on disk then
+     * 16 MB of shared memory (4 of them for interned strings) fills after some twenty of these scripts (512 KB each); a script rewritten on disk then
      * wastes its old copy, and past 1 % wasted OPcache schedules its own restart.
      */
     private void fullCacheRestarts(String... mode) throws Exception {
         Path app = app();
         Path big = Files.createDirectories(app.resolve("public/big"));
-        int scripts = 120;
+        int scripts = 40;
         for (int i = 0; i < scripts; i++) {
             writeBig(big.resolve("b-" + i + ".php"), i, 0);
         }
@@ -121,8 +121,12 @@ class OpcacheRestartIT {
                 "--php", "opcache.file_update_protection=0"));
         args.addAll(List.of(mode));
         try (LaunchedServer server = LaunchedServer.start(temp.resolve("server.log"), args.toArray(String[]::new))) {
-            List<String> paths = new ArrayList<>(pages("/page-%d.php"));
-            IntStream.range(0, scripts).forEach(i -> paths.add("/big.php?n=" + i));
+            // half the requests run the pages' cached code while the cache fills up and restarts
+            List<String> paths = new ArrayList<>();
+            IntStream.range(0, scripts).forEach(i -> {
+                paths.add("/big.php?n=" + i);
+                paths.add("/page-" + i % PAGES + ".php");
+            });
             AtomicInteger rewrites = new AtomicInteger();
             Load load = load(server, paths, 10, () -> {
                 int n = ThreadLocalRandom.current().nextInt(scripts);
@@ -138,7 +142,7 @@ class OpcacheRestartIT {
     }
 
     private static void writeBig(Path file, int n, int version) throws java.io.IOException {
-        String numbers = IntStream.range(0, 8000).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        String numbers = IntStream.range(0, 32000).mapToObj(Integer::toString).collect(Collectors.joining(","));
         Path written = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(written, "<?php\nreturn ['n' => " + n + ", 'version' => " + version + ", 'numbers' => [" + numbers + "]];\n");
         Files.move(written, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
