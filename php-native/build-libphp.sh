@@ -99,7 +99,8 @@ install_build_deps() { # [PACKAGE...] beyond build_deps
 command -v cc >/dev/null || install_build_deps
 
 # Small source patches, each a script that checks it applied (native/*.patch.sh).
-patches=("$here/native/opcache-sapi.patch.sh" "$here/native/call-stack-guard.patch.sh" "$here/native/ini-get-folding.patch.sh")
+patches=("$here/native/opcache-sapi.patch.sh" "$here/native/call-stack-guard.patch.sh" "$here/native/ini-get-folding.patch.sh"
+  "$here/native/opcache-restart-gate.patch.sh")
 # The key covers everything that changes the binary: version, flags, the compiler, the patches, the
 # training set.
 key_input="$version ${configure_flags[*]} $compile_flags $link_flags $(cat "${patches[@]}" | sha256sum | cut -c1-16)"

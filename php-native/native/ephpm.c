@@ -743,6 +743,111 @@ static void replace_function(const char *name, zif_handler handler) {
 	}
 }
 
+/* ---------------------------------------------------------------- OPcache restarts */
+
+/* OPcache restarts its shared memory (opcache_reset(), a full cache) only when no other thread runs
+ * PHP code (native/opcache-restart-gate.patch.sh): a classic request, or a worker script for its
+ * whole life, holds pointers into it. While a restart is pending, a thread about to start a PHP
+ * request waits until no other thread is inside one, so that it performs the restart itself. The
+ * wait is bounded: while a long request elsewhere (a stuck worker, another app's) keeps the cache
+ * in use, new requests wait OPCACHE_DRAIN_MS once, then run without the restart, which stays
+ * pending, for OPCACHE_DRAIN_RETRY_MS before the next attempt. Worker pools retire their workers
+ * when they learn of a pending restart (EPHPM_OPCACHE_RESTART_PENDING). */
+extern ZEND_API bool (*ephpm_opcache_may_restart)(void);
+extern ZEND_API bool (*ephpm_opcache_restart_pending)(void);
+
+#define OPCACHE_DRAIN_MS 3000
+#define OPCACHE_DRAIN_RETRY_MS 5000
+
+static pthread_mutex_t php_threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t php_threads_left;
+static int php_threads_inside;  /* threads inside a PHP request */
+static int php_threads_waiting; /* threads waiting to start one */
+static bool opcache_restarting; /* a thread restarts OPcache as its request starts */
+static int64_t drain_deadline_ms, drain_retry_ms;
+static __thread bool inside_php, restarting_here;
+
+static int64_t monotonic_ms(void) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static bool opcache_restart_pending(void) {
+	return ephpm_opcache_restart_pending && ephpm_opcache_restart_pending();
+}
+
+/* Consulted by OPcache, under its own lock, right before it restarts. */
+static bool opcache_may_restart_now(void) {
+	pthread_mutex_lock(&php_threads_lock);
+	bool alone = inside_php && php_threads_inside == 1;
+	if (alone) opcache_restarting = restarting_here = true;
+	pthread_mutex_unlock(&php_threads_lock);
+	return alone;
+}
+
+static void init_opcache_restarts(void) {
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&php_threads_left, &attr);
+	pthread_condattr_destroy(&attr);
+	ephpm_opcache_may_restart = opcache_may_restart_now;
+}
+
+/* Under php_threads_lock: whether a thread about to start a request must wait for the others. */
+static bool must_wait_for_restart(void) {
+	if (opcache_restarting) return true;
+	if (php_threads_inside == 0 || !opcache_restart_pending()) return false;
+	int64_t now = monotonic_ms();
+	if (now < drain_retry_ms) return false;
+	if (drain_deadline_ms == 0) drain_deadline_ms = now + OPCACHE_DRAIN_MS;
+	if (now < drain_deadline_ms) return true;
+	drain_deadline_ms = 0;
+	drain_retry_ms = now + OPCACHE_DRAIN_RETRY_MS;
+	pthread_cond_broadcast(&php_threads_left);
+	return false;
+}
+
+static void enter_php(void) {
+	pthread_mutex_lock(&php_threads_lock);
+	while (must_wait_for_restart()) {
+		int64_t until = opcache_restarting ? monotonic_ms() + 100 : drain_deadline_ms;
+		struct timespec deadline = {until / 1000, (until % 1000) * 1000000};
+		php_threads_waiting++;
+		pthread_cond_timedwait(&php_threads_left, &php_threads_lock, &deadline);
+		php_threads_waiting--;
+	}
+	php_threads_inside++;
+	inside_php = true;
+	pthread_mutex_unlock(&php_threads_lock);
+}
+
+/* After this thread's php_request_startup, in which OPcache may have restarted. */
+static void opcache_restart_done(void) {
+	if (!restarting_here) return;
+	pthread_mutex_lock(&php_threads_lock);
+	opcache_restarting = restarting_here = false;
+	drain_deadline_ms = drain_retry_ms = 0;
+	pthread_cond_broadcast(&php_threads_left);
+	pthread_mutex_unlock(&php_threads_lock);
+}
+
+/* Returns EPHPM_OPCACHE_RESTART_PENDING when a restart waits for the PHP threads to leave. */
+static int leave_php(void) {
+	opcache_restart_done();
+	pthread_mutex_lock(&php_threads_lock);
+	php_threads_inside--;
+	inside_php = false;
+	if (php_threads_waiting > 0) pthread_cond_broadcast(&php_threads_left);
+	pthread_mutex_unlock(&php_threads_lock);
+	return opcache_restart_pending() ? EPHPM_OPCACHE_RESTART_PENDING : 0;
+}
+
+int ephpm_opcache_restart_scheduled(void) {
+	return opcache_restart_pending();
+}
+
 /* ---------------------------------------------------------------- worker requests */
 
 static const char *MODULES_TO_RELOAD[] = {"filter", "session", NULL};
@@ -951,6 +1056,7 @@ PHP_FUNCTION(ephpm_take_request) {
 		ctx->took_first = 1;
 		zend_unset_timeout();
 
+		if (opcache_restart_pending()) final_flags |= EPHPM_OPCACHE_RESTART_PENDING;
 		next_request_call call = {(int64_t)zend_memory_usage(1),
 		                          {final_flags, ctx->status, ctx->hdr, final_flags & EPHPM_EMIT_HEADERS ? (int)ctx->hdr_len : 0,
 		                           ctx->out, final_flags ? (int)ctx->out_len : 0, 0},
@@ -1188,6 +1294,7 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 	original_error_cb = zend_error_cb;
 	zend_error_cb = ephpm_error_cb;
 	ephpm_call_stack_exhausted = ephpm_call_stack_exhausted_here;
+	init_opcache_restarts();
 	zend_set_user_opcode_handler(ZEND_EXIT, ephpm_exit_handler);
 	SG(request_info).no_headers = 0;
 	install_timeout_handler();
@@ -1354,6 +1461,7 @@ static int run_script(const char *path) {
 		start_ceiling();
 		ctx->in_startup = ctx->mode == MODE_CLASSIC;
 		int startup = php_request_startup();
+		opcache_restart_done();
 		ctx->in_startup = 0;
 		if (startup == FAILURE) {
 			bailed_out = -1;
@@ -1386,14 +1494,16 @@ int ephpm_execute_classic(const char *envelope) {
 	reset_response();
 	set_request_info(envelope);
 	const char *script = SG(request_info).path_translated;
+	enter_php();
 	int ran = run_script(script ? script : "");
 	int outcome = ran < 0 ? EPHPM_STARTUP_FAILED : classify_outcome(ran);
 	shutdown_request();
+	int opcache = leave_php();
 	finish_response(outcome);
 	ctx->active = 0;
 	ctx->requests++;
 	zend_hash_clean(&ctx->env_sandbox);
-	return outcome;
+	return outcome | opcache;
 }
 
 int ephpm_worker_run(const char *script, const char *boot_envelope) {
@@ -1405,10 +1515,12 @@ int ephpm_worker_run(const char *script, const char *boot_envelope) {
 	ctx->last_error[0] = '\0';
 	ctx->boot_envelope = boot_envelope;
 	set_request_info(boot_envelope);
+	enter_php();
 	int ran = run_script(script);
 	int outcome = ran < 0 ? EPHPM_STARTUP_FAILED : classify_outcome(ran);
 	forget_boot_state();
 	shutdown_request();
+	leave_php();
 	/* a script that returns normally has answered its open request in full; only the worker ends */
 	finish_response(outcome);
 	ctx->active = 0;

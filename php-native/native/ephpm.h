@@ -31,6 +31,10 @@
 #define EPHPM_EMIT_SENDFILE 16 /* body is "offset:length:path": the container sends that file segment */
 #define EPHPM_EMIT_OUTCOME_SHIFT 8
 
+/* Set in ephpm_execute_classic's result and in next_request's flags while OPcache has a restart
+ * pending: it happens when no PHP thread is inside a request, so worker pools retire their workers. */
+#define EPHPM_OPCACHE_RESTART_PENDING 0x10000
+
 /* Java's answer to an emit. */
 #define EPHPM_CLIENT_OK 0
 #define EPHPM_CLIENT_GONE 1
@@ -85,6 +89,8 @@ int ephpm_execute_classic(const char *envelope);
 /* Boots the worker script and runs it until it returns; requests arrive via take_request(). */
 int ephpm_worker_run(const char *script, const char *boot_envelope);
 
+/* 1 while OPcache has a restart of its shared memory pending (opcache_reset(), a full cache), else 0. */
+int ephpm_opcache_restart_scheduled(void);
 /* The last error message seen on this thread (fatal error text), or "". */
 const char *ephpm_last_error(void);
 /* Memory this thread's PHP heap holds from the system (memory_get_usage(true)), in bytes. */

@@ -12,6 +12,7 @@ final class EphpmLibrary {
     static final int EMIT_HEADERS = 4;
     static final int EMIT_SENDFILE = 16;
     static final int EMIT_OUTCOME_SHIFT = 8;
+    static final int OPCACHE_RESTART_PENDING = 0x10000;
     static final int CLIENT_OK = 0;
     static final int CLIENT_GONE = 1;
 
@@ -63,4 +64,6 @@ final class EphpmLibrary {
     static native String ephpm_last_error();
 
     static native long ephpm_memory_usage();
+
+    static native int ephpm_opcache_restart_scheduled();
 }

@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +26,9 @@ public final class PhpRuntime {
 
     private final PhpRuntimeConfig config;
     private final String description;
+    private final List<Runnable> opcacheRestartListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean opcacheRestartPending;
+    private volatile long opcacheRestartAnnouncedNanos;
 
     private PhpRuntime(PhpRuntimeConfig config, String description) {
         this.config = config;
@@ -159,4 +165,49 @@ public final class PhpRuntime {
         return description.split(";", 2)[0];
     }
 
+    /**
+     * Calls the listener, on the thread that learnt of it, when OPcache has a restart of its shared
+     * memory pending ({@code opcache_reset()}, or a full cache). The restart happens when no PHP
+     * thread of the JVM is inside a request, and a worker script is inside one for its whole life:
+     * worker pools retire their workers on this call. A restart still pending
+     * {@value #OPCACHE_RESTART_REANNOUNCE_SECONDS} s later (a long request elsewhere kept the cache in
+     * use) is announced again. Closing the returned handle removes the listener.
+     */
+    public AutoCloseable onOpcacheRestartPending(Runnable listener) {
+        opcacheRestartListeners.add(listener);
+        return () -> opcacheRestartListeners.remove(listener);
+    }
+
+    /** Asks libephpm whether an OPcache restart is pending, and tells the listeners: a periodic check. */
+    public void checkOpcacheRestart() {
+        observeOpcacheRestart(EphpmLibrary.ephpm_opcache_restart_scheduled() != 0);
+    }
+
+    static final long OPCACHE_RESTART_REANNOUNCE_SECONDS = 10;
+
+    /** What libephpm said after a request; costs a volatile read unless a restart is pending. */
+    void observeOpcacheRestart(boolean pending) {
+        if (!pending) {
+            if (opcacheRestartPending) {
+                opcacheRestartPending = false;
+            }
+            return;
+        }
+        synchronized (opcacheRestartListeners) {
+            long now = System.nanoTime();
+            if (opcacheRestartPending
+                    && now - opcacheRestartAnnouncedNanos < TimeUnit.SECONDS.toNanos(OPCACHE_RESTART_REANNOUNCE_SECONDS)) {
+                return;
+            }
+            opcacheRestartAnnouncedNanos = now;
+            opcacheRestartPending = true;
+        }
+        for (Runnable listener : opcacheRestartListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "An OPcache restart listener failed", e);
+            }
+        }
+    }
 }

@@ -40,6 +40,7 @@ public final class PhpThread extends Thread {
         void log(PhpThread thread, int syslogLevel, String message);
     }
 
+    private final PhpRuntime runtime;
     private final int workerId;
     private final ExchangeSource source;
     private final Path workerScript;
@@ -68,7 +69,7 @@ public final class PhpThread extends Thread {
 
     private PhpThread(Builder b) {
         super(null, null, b.name != null ? b.name : "php-" + b.workerId, b.stackSize);
-        PhpRuntime runtime = Objects.requireNonNull(b.runtime, "runtime");
+        this.runtime = Objects.requireNonNull(b.runtime, "runtime");
         Objects.requireNonNull(runtime.description());
         this.workerId = b.workerId;
         this.source = Objects.requireNonNull(b.source, "source");
@@ -170,7 +171,9 @@ public final class PhpThread extends Thread {
                 return Outcome.OK;
             }
             begin(exchange);
-            Outcome outcome = Outcome.of(EphpmLibrary.ephpm_execute_classic(packEnvelope(exchange.request())));
+            int result = EphpmLibrary.ephpm_execute_classic(packEnvelope(exchange.request()));
+            runtime.observeOpcacheRestart((result & EphpmLibrary.OPCACHE_RESTART_PENDING) != 0);
+            Outcome outcome = Outcome.of(result & 0xff);
             completeUnfinished(outcome);
             requests++;
             memoryUsage = EphpmLibrary.ephpm_memory_usage();
@@ -216,6 +219,8 @@ public final class PhpThread extends Thread {
 
     private Pointer onNextRequest(long memory, int flags, int status, Pointer headers, int headersLength, Pointer body,
                                   int bodyLength) {
+        runtime.observeOpcacheRestart((flags & EphpmLibrary.OPCACHE_RESTART_PENDING) != 0);
+        flags &= ~EphpmLibrary.OPCACHE_RESTART_PENDING;
         if (flags != 0) {
             onEmit(flags, status, headers, headersLength, body, bodyLength);
         }

@@ -17,6 +17,12 @@ final class PendingRequest {
      */
     static final PendingRequest STOP = new PendingRequest();
 
+    /**
+     * Handed to the PHP threads of a pool whose workers reload for an OPcache restart: a worker of
+     * the old generation ends on it, a fresh one takes the next request. Never claimed, expired or overdue.
+     */
+    static final PendingRequest RELOAD = new PendingRequest();
+
     final AsyncContext async;
     final HttpServletRequest request;
     final HttpServletResponse response;

@@ -55,6 +55,9 @@ final class WorkerPool implements WorkerPoolMXBean {
     private final AtomicLong replays = new AtomicLong();
     private final AtomicLong totalRequestNanos = new AtomicLong();
     private final AtomicLong maxRequestNanos = new AtomicLong();
+    private final AtomicInteger opcacheReload = new AtomicInteger();
+    private final AtomicLong opcacheReloads = new AtomicLong();
+    private volatile AutoCloseable opcacheRestartListener;
     private volatile boolean admitting;
     private volatile boolean stopping;
     private volatile boolean bootFailing;
@@ -67,9 +70,11 @@ final class WorkerPool implements WorkerPoolMXBean {
         volatile boolean booted;
         volatile boolean retiring;
         volatile RequestQueue.Taker taker;
+        final int opcacheReload;
 
-        Slot(int id) {
+        Slot(int id, int opcacheReload) {
             this.id = id;
+            this.opcacheReload = opcacheReload;
         }
     }
 
@@ -91,8 +96,32 @@ final class WorkerPool implements WorkerPoolMXBean {
         timers.scheduleWithFixedDelay(this::expireOverdue, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::reviewSpinning, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(this::expireSlowBodies, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        if (settings.mode() != Mode.CLASSIC) {
+            opcacheRestartListener = runtime.onOpcacheRestartPending(this::reloadForOpcacheRestart);
+            timers.scheduleWithFixedDelay(runtime::checkOpcacheRestart, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
         for (int i = 0; i < settings.workers(); i++) {
             spawn(i);
+        }
+    }
+
+    /**
+     * OPcache restarts its shared memory only when no PHP thread of the JVM is inside a request, and
+     * a worker script is inside one for its whole life: every worker retires as it finishes its
+     * current request, idle ones at once, and the fresh workers boot on the restarted cache.
+     * Requests wait in the queue meanwhile.
+     */
+    private void reloadForOpcacheRestart() {
+        if (stopping) {
+            return;
+        }
+        opcacheReload.incrementAndGet();
+        opcacheReloads.incrementAndGet();
+        int workers = live.size();
+        LOG.info(name + ": OPcache restarts its shared memory (opcache_reset(), or a full cache): reloading the "
+                + workers + " PHP workers as they finish their requests");
+        for (int i = 0; i < workers; i++) {
+            queue.offerFirst(PendingRequest.RELOAD);
         }
     }
 
@@ -152,7 +181,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         if (stopping) {
             return;
         }
-        Slot slot = new Slot(id);
+        Slot slot = new Slot(id, opcacheReload.get());
         PhpThread.Builder builder = settings.mode() == Mode.CLASSIC
                 ? PhpThread.classic(runtime, () -> take(slot))
                 : PhpThread.worker(runtime, settings.workerScript().orElseThrow(), () -> take(slot)).bootRequest(bootRequest(id));
@@ -190,7 +219,7 @@ final class WorkerPool implements WorkerPoolMXBean {
             booted(slot);
         }
         PhpThread thread = slot.thread;
-        if (dueForRotation(thread)) {
+        if (dueForRotation(thread) || slot.opcacheReload != opcacheReload.get()) {
             slot.retiring = true;
             return null;
         }
@@ -200,6 +229,13 @@ final class WorkerPool implements WorkerPoolMXBean {
             if (pending == PendingRequest.STOP) {
                 queue.offerFirst(pending);
                 return null;
+            }
+            if (pending == PendingRequest.RELOAD) {
+                if (slot.opcacheReload != opcacheReload.get()) {
+                    slot.retiring = true;
+                    return null;
+                }
+                continue;
             }
             if (pending.claim()) {
                 busy.incrementAndGet();
@@ -320,6 +356,7 @@ final class WorkerPool implements WorkerPoolMXBean {
     /** Stops admission, lets queued and in-flight requests finish within the grace period, then ends the threads. */
     void stop(Duration grace) {
         admitting = false;
+        closeOpcacheRestartListener();
         long deadline = System.nanoTime() + grace.toNanos();
         for (BufferedBody body : bodiesReading) {
             body.fail(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "The app is shutting down");
@@ -360,7 +397,7 @@ final class WorkerPool implements WorkerPoolMXBean {
     private void expireQueued() {
         PendingRequest queued;
         while ((queued = queue.pollFirst()) != null) {
-            if (queued == PendingRequest.STOP) {
+            if (queued == PendingRequest.STOP || queued == PendingRequest.RELOAD) {
                 continue;
             }
             if (queued.expire()) {
@@ -383,6 +420,17 @@ final class WorkerPool implements WorkerPoolMXBean {
         return live.values().stream().noneMatch(slot -> slot.thread.isAlive());
     }
 
+    private void closeOpcacheRestartListener() {
+        AutoCloseable listener = opcacheRestartListener;
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, name + ": closing the OPcache restart listener failed", e);
+            }
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -402,6 +450,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         s.put("bootFailures", getBootFailures());
         s.put("queueTimeouts", getQueueTimeouts());
         s.put("replays", getReplays());
+        s.put("opcacheReloads", getOpcacheReloads());
         s.put("averageRequestMillis", getAverageRequestMillis());
         s.put("maxRequestMillis", getMaxRequestMillis());
         s.put("bootFailing", bootFailing);
@@ -462,6 +511,11 @@ final class WorkerPool implements WorkerPoolMXBean {
     @Override
     public long getReplays() {
         return replays.get();
+    }
+
+    @Override
+    public long getOpcacheReloads() {
+        return opcacheReloads.get();
     }
 
     @Override

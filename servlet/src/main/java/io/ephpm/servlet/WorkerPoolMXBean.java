@@ -24,6 +24,9 @@ public interface WorkerPoolMXBean {
 
     long getReplays();
 
+    /** Reloads of all workers for an OPcache restart (opcache_reset(), or a full cache). */
+    long getOpcacheReloads();
+
     double getAverageRequestMillis();
 
     long getMaxRequestMillis();
