@@ -235,7 +235,8 @@ class StreamsFibersIT {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))) // chunked
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(413, tooLarge.statusCode());
-        assertEquals("413 Payload Too Large: the request body exceeds post_max_size\n", tooLarge.body());
+        // the servlet counts a body as it arrives and refuses it before PHP sees the request
+        assertEquals("The request body exceeds post_max_size (65536 bytes)\n", tooLarge.body());
         classic.assertAlive("/form.php");
     }
 
