@@ -93,7 +93,7 @@ public class OctaneServlet extends HttpServlet {
             throw new UnavailableException("The PHP runtime cannot start: " + e.getMessage());
         }
         String name = poolName(context);
-        pool = new WorkerPool(settings, runtime, name, logSink(context));
+        pool = new WorkerPool(settings, runtime, name, logSink(context), context.getServerInfo().startsWith("Apache Tomcat"));
         pool.start();
         registerMBean(context);
         context.log("ePHPm: serving " + settings.appRoot() + " in " + settings.mode().lowerCase() + " mode with "

@@ -58,6 +58,8 @@ final class WorkerPool implements WorkerPoolMXBean {
     private final AtomicInteger opcacheReload = new AtomicInteger();
     private final AtomicLong opcacheReloads = new AtomicLong();
     private volatile AutoCloseable opcacheRestartListener;
+    /** Tomcat ends an async request whose write failed on its own: its error handling runs as the write fails. */
+    private final boolean containerClosesFailedWrites;
     private volatile boolean admitting;
     private volatile boolean stopping;
     private volatile boolean bootFailing;
@@ -78,7 +80,8 @@ final class WorkerPool implements WorkerPoolMXBean {
         }
     }
 
-    WorkerPool(Settings settings, PhpRuntime runtime, String name, PhpThread.LogSink logSink) {
+    WorkerPool(Settings settings, PhpRuntime runtime, String name, PhpThread.LogSink logSink, boolean containerClosesFailedWrites) {
+        this.containerClosesFailedWrites = containerClosesFailedWrites;
         this.settings = settings;
         this.runtime = runtime;
         this.name = name;
@@ -287,6 +290,12 @@ final class WorkerPool implements WorkerPoolMXBean {
                 } else if (failed && response.getStatus() < 500) {
                     response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
                 }
+            } else if (writeFailed && containerClosesFailedWrites) {
+                // Tomcat has already begun its own error handling on a container thread and closes the
+                // connection; a dispatch racing with it corrupts its request recycling, complete() does not
+                pending.finish();
+                completeQuietly(pending);
+                return;
             } else if (failed || writeFailed) {
                 // part of the body is out: the client must see a broken response, not a short one
                 pending.finish();
@@ -299,6 +308,10 @@ final class WorkerPool implements WorkerPoolMXBean {
             LOG.log(Level.WARNING, name + ": finishing a response failed", e);
         }
         pending.finish();
+        completeQuietly(pending);
+    }
+
+    private void completeQuietly(PendingRequest pending) {
         try {
             pending.async.complete();
         } catch (RuntimeException e) {
