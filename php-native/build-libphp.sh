@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Builds a ZTS libphp (embed SAPI, shared) from Debian's own php8.2 source package
-# and installs it into a per-machine cache keyed by PHP version and configure flags.
+# Builds a ZTS libphp (embed SAPI, shared) from Debian's own PHP source package and installs it
+# into a per-machine cache keyed by PHP version and configure flags.
 # Prints the install prefix (the PHP home) as its last line on stdout.
 #
-#   build-libphp.sh [DEBIAN_VERSION]      default: $EPHPM_PHP_VERSION or 8.2.32-1~deb12u1
+#   PHP_VERSION=8.2 build-libphp.sh      the PHP line: 8.2 (the default) or 8.4
 #
+# The source is Debian's own package for the line (php-source.sh pins and checks it).
 # EPHPM_CACHE_DIR overrides the cache root (default: ~/.cache/ephpm).
 # EPHPM_PHP_PGO: 1 (default) builds profile-guided with the profile shipped in native/pgo when it
 # was made for this very build, and trains a new one otherwise; train always trains one (what
 # native/pgo/refresh-profile.sh does); 0 builds without a profile (Laravel 4-7 % slower).
 set -euo pipefail
 
-version="${1:-${EPHPM_PHP_VERSION:-8.2.32-1~deb12u1}}"
 cache_root="${EPHPM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ephpm}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jobs="$(nproc 2>/dev/null || echo 2)"
@@ -21,6 +21,8 @@ say() { echo "[libphp] $*" >&2; }
 elapsed() { printf '%dm%02ds' $((SECONDS / 60)) $((SECONDS % 60)); }
 die() { echo "[libphp] ERROR: $*" >&2; exit 1; }
 [[ "$pgo" == [01] || "$pgo" == train ]] || die "EPHPM_PHP_PGO must be 0, 1 or train, not '$pgo'"
+php_line="${PHP_VERSION:-8.2}"
+source "$here/php-source.sh"
 
 # --disable-cli: with a program SAPI beside the shared embed SAPI, PHP's configure keeps libtool's
 # static objects on, and every file is compiled twice. Nothing here runs the CLI binary.
@@ -58,8 +60,8 @@ build_deps=(
 # script as classic mode serves an app, and the final build is laid out and inlined for the paths
 # it took; code the training never ran is compiled as without a profile. The training set is PHP's
 # own Zend/bench.php and the request cycle of the sample Laravel app (every page and API route it
-# answers to a GET, on Debian's php-laravel-framework with the Composer class-map autoloader the
-# app's build writes): routing, middleware, sessions, Blade, Eloquent on SQLite, JSON. A Laravel
+# answers to a GET, on Laravel 10 as Debian 13 packages it, with the Composer class-map autoloader
+# the app's build writes): routing, middleware, sessions, Blade, Eloquent on SQLite, JSON. A Laravel
 # request costs 4-7 % less CPU, a plain CPU loop the same.
 pgo_app="$here/../webapp-sample/laravel"
 pgo_routes=(/ /api/hello /api/notes /api/worker /notes /upload /events /download /worker /session/me)
@@ -78,8 +80,8 @@ fi
 
 # The profile shipped with the project (native/pgo/refresh-profile.sh writes it): the counts of
 # the training run, one *.gcda file an object, and the key of the build it was made for.
-shipped_profile="$here/native/pgo/profile.tar.xz"
-shipped_profile_key="$here/native/pgo/profile.key"
+shipped_profile="$here/native/pgo/profile-$php_line.tar.xz"
+shipped_profile_key="$here/native/pgo/profile-$php_line.key"
 
 sudo_cmd=()
 if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
@@ -98,8 +100,11 @@ install_build_deps() { # [PACKAGE...] beyond build_deps
 # The compiler is part of the key (a profile only fits the compiler that made it): install it first.
 command -v cc >/dev/null || install_build_deps
 
-# Small source patches, each a script that checks it applied (native/*.patch.sh).
+# Small source patches, each a script that checks it applied (native/*.patch.sh). PHP 8.3 and later
+# guard the C stack themselves (zend.max_allowed_stack_size), which the call-stack guard adds to 8.2.
 patches=("$here/native/opcache-sapi.patch.sh" "$here/native/call-stack-guard.patch.sh" "$here/native/ini-get-folding.patch.sh"
+  "$here/native/opcache-restart-gate.patch.sh")
+[ "$php_line" = 8.2 ] || patches=("$here/native/opcache-sapi.patch.sh" "$here/native/ini-get-folding.patch.sh"
   "$here/native/opcache-restart-gate.patch.sh")
 # The key covers everything that changes the binary: version, flags, the compiler, the patches, the
 # training set.
@@ -109,7 +114,6 @@ if [ "$pgo" != 0 ]; then
   key_input+=" pgo $pgo_rounds ${pgo_routes[*]} untrained ${pgo_untrained_exts[*]} $(cat "$here/native/pgo/train.c" "$pgo_app/composer.json" | sha256sum | cut -c1-16)"
 fi
 key="$(printf '%s' "$key_input" | sha256sum | cut -c1-12)"
-safe_version="$(printf '%s' "$version" | tr -c 'A-Za-z0-9.\n' '_')"
 prefix="$cache_root/php-$safe_version-zts-$key"
 
 if [ -f "$prefix/.complete" ]; then
@@ -133,26 +137,12 @@ elif [ "$pgo" = 1 ]; then
     train_profile=1
   fi
 fi
-if [ "$train_profile" = 1 ]; then install_build_deps php-laravel-framework composer; else install_build_deps; fi
+if [ "$train_profile" = 1 ]; then install_build_deps composer; else install_build_deps; fi
 
 work="$cache_root/src/$safe_version"
-mkdir -p "$work"
-if ! ls "$work"/php8.2_*.dsc >/dev/null 2>&1; then
-  if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
-    say "enabling Debian source packages (deb-src)"
-    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-      | "${sudo_cmd[@]}" tee /etc/apt/sources.list.d/ephpm-deb-src.sources >/dev/null
-    "${sudo_cmd[@]}" apt-get update -q >&2 || die "apt-get update (deb-src) failed"
-  fi
-  say "downloading Debian source package php8.2=$version"
-  (cd "$work" && apt-get source --download-only "php8.2=$version" >&2) \
-    || die "apt-get source php8.2=$version failed (is that version in the Debian archive's main suite?)"
-fi
-
 srcdir="$work/php-src"
-rm -rf "$srcdir"
-say "unpacking source"
-dpkg-source --no-check -x "$(ls "$work"/php8.2_*.dsc | head -1)" "$srcdir" >&2 || die "dpkg-source -x failed"
+command -v curl >/dev/null || install_build_deps curl
+unpack_php_source "$work" "$srcdir"
 for patch in "${patches[@]}"; do bash "$patch" "$srcdir"; done
 
 cd "$srcdir"
@@ -193,6 +183,8 @@ train() {
   cp -r "$pgo_app" "$app"
   find "$app/storage" -type f ! -name .gitignore -delete
   rm -rf "$app/vendor"
+  bash "$here/../scripts/laravel-framework.sh" --into "$app/vendor/debian" >/dev/null \
+    || die "could not fetch Laravel for the training app (scripts/laravel-framework.sh)"
   COMPOSER_ALLOW_SUPERUSER=1 composer --no-interaction --working-dir="$app" dump-autoload --optimize >>"$log" 2>&1 \
     || { tail -20 "$log" >&2; die "composer could not write the training app's autoloader (log: $log)"; }
   cat > "$ini" <<EOF

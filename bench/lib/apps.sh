@@ -19,6 +19,8 @@ prepare_laravel_app() {
   # its own class-map autoloader, as the app's build writes it, whether or not the build has run
   rm -rf "$LARAVEL_APP/vendor"
   local out
+  out="$(bash "$REPO/scripts/laravel-framework.sh" --into "$LARAVEL_APP/vendor/debian" 2>&1)" \
+    || die "could not fetch Laravel for the Laravel app: $out"
   out="$(COMPOSER_ALLOW_SUPERUSER=1 composer --no-interaction --working-dir="$LARAVEL_APP" dump-autoload --optimize 2>&1)" \
     || die "composer could not write the Laravel app's autoloader: $out"
 }

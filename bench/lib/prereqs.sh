@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure everything the harness needs is here, installing what is missing:
-#   Debian packages (wrk, nginx, php8.2-fpm, ...), the ZTS libphp build, ephpm-server.jar,
-#   and the jetty-home distribution (from Maven Central, unpacked into a cache directory).
+#   Debian packages (wrk, nginx, php8.2-cli, ...), the ZTS libphp build of PHP_VERSION (8.4 or
+#   8.2), php-fpm of the same version (Debian 12's php8.2-fpm, or 8.4 built NTS from the same
+#   Debian source as libphp: lib/build-php-fpm.sh), ephpm-server.jar, and the jetty-home
+#   distribution (from Maven Central, unpacked into a cache directory).
 # Exits with status 3 when a prerequisite cannot be installed (the smoke test skips on that).
 
 BENCH_JETTY_VERSION=${BENCH_JETTY_VERSION:-12.0.16}
 # The launcher under test: EPHPM_JAR, or the one the project's build makes.
 LAUNCHER_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
-BENCH_PACKAGES=(curl unzip wrk nginx php8.2-fpm php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml php-laravel-framework composer)
+BENCH_PACKAGES=(curl unzip wrk nginx php8.2-fpm php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml composer)
 
 apt_install_missing() {
   local missing=() p sudo_cmd=()
@@ -30,8 +32,13 @@ ensure_prerequisites() {
   for tool in wrk nginx php curl; do
     command -v "$tool" >/dev/null || { log "missing: $tool"; exit 3; }
   done
-  FPM_BIN=$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.2 2>/dev/null || true)
-  [ -x "$FPM_BIN" ] || { log "missing: php-fpm8.2"; exit 3; }
+  if [ "${PHP_VERSION:-8.2}" = 8.2 ]; then
+    FPM_BIN=$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.2 2>/dev/null || true)
+  else
+    log "php-fpm $PHP_VERSION: building or reusing the cached NTS build (the first build takes several minutes)"
+    FPM_BIN="$(bash "$BENCH_HOME/lib/build-php-fpm.sh" | tail -n 1)/sbin/php-fpm" || { log "could not build php-fpm"; exit 3; }
+  fi
+  [ -x "$FPM_BIN" ] || { log "missing: php-fpm ${PHP_VERSION:-8.2}"; exit 3; }
   JAVA=${JAVA:-$(command -v java || true)}
   [ -x "$JAVA" ] || { log "missing: java"; exit 3; }
 }

@@ -37,6 +37,14 @@
 ZEND_TSRMLS_CACHE_DEFINE()
 
 #define OUT_CAPACITY (32 * 1024)
+/* the user session handler's callables: an array up to PHP 8.3, a struct of as many zvals from 8.4 */
+#define SESSION_USER_HANDLERS (sizeof(((php_ps_globals *)0)->mod_user_names) / sizeof(zval))
+#define session_user_handlers() ((zval *)&PS(mod_user_names))
+#if PHP_VERSION_ID >= 80400
+#define EPHPM_FENTRY(name, handler, arginfo) ZEND_RAW_FENTRY(name, handler, arginfo, 0, NULL, NULL)
+#else
+#define EPHPM_FENTRY(name, handler, arginfo) ZEND_RAW_FENTRY(name, handler, arginfo, 0)
+#endif
 #define STACK_RESERVE (256 * 1024)
 
 enum { MODE_NONE, MODE_CLASSIC, MODE_WORKER };
@@ -85,7 +93,7 @@ typedef struct {
 	char *stack_limit;
 	/* what a worker script had set up when it took its first request; each later request starts from it */
 	HashTable *boot_ini; /* persistent: INI name -> value */
-	zval boot_session_handler[PS_NUM_APIS];
+	zval boot_session_handler[SESSION_USER_HANDLERS];
 	zend_string *boot_session_handler_class;
 	/* request-timeout: the most execution time a request may have, whatever set_time_limit() asks; 0: none */
 	zend_long time_ceiling;
@@ -105,9 +113,11 @@ static char startup_error[1024];
 static char runtime_description[128];
 static HashTable configured_env; /* persistent: name -> value, the only environment PHP sees */
 static void (*original_error_cb)(int, zend_string *, const uint32_t, zend_string *);
-/* defined by native/call-stack-guard.patch.sh in libphp */
+#if PHP_VERSION_ID < 80300
+/* defined by native/call-stack-guard.patch.sh in libphp; PHP 8.3 and later guard the C stack themselves */
 extern ZEND_API bool (*ephpm_call_stack_exhausted)(void);
 extern ZEND_API bool ephpm_fiber_stack_bounds(const zend_fiber_context *context, char **low, char **high);
+#endif
 
 /* ---------------------------------------------------------------- calls into Java */
 
@@ -614,10 +624,32 @@ static void ephpm_error_cb(int type, zend_string *file, const uint32_t line, zen
 	original_error_cb(type, file, line, message);
 }
 
+#if PHP_VERSION_ID >= 80400
+/* exit() and die() are a function from PHP 8.4 on: its handler is wrapped, once, before any thread runs */
+static zif_handler original_exit;
+
+static ZEND_NAMED_FUNCTION(ephpm_exit) {
+	original_exit(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+	if (ctx && EG(exception) && zend_is_unwind_exit(EG(exception))) ctx->exit_called = 1;
+}
+
+static void observe_exit(void) {
+	zend_function *exit_function = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("exit"));
+	if (exit_function && exit_function->type == ZEND_INTERNAL_FUNCTION && !original_exit) {
+		original_exit = exit_function->internal_function.handler;
+		exit_function->internal_function.handler = ephpm_exit;
+	}
+}
+#else
 static int ephpm_exit_handler(zend_execute_data *execute_data) {
 	if (ctx) ctx->exit_called = 1;
 	return ZEND_USER_OPCODE_DISPATCH;
 }
+
+static void observe_exit(void) {
+	zend_set_user_opcode_handler(ZEND_EXIT, ephpm_exit_handler);
+}
+#endif
 
 static int starts_with(const char *s, const char *prefix) {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -634,6 +666,7 @@ static int classify_outcome(int bailed_out) {
 	return bailed_out ? EPHPM_FATAL : EPHPM_OK;
 }
 
+#if PHP_VERSION_ID < 80300
 /* Called by the patched zend_call_function (native/call-stack-guard.patch.sh) each time C code
  * enters PHP code again: true when fewer than STACK_RESERVE bytes of C stack are left. A Fiber runs on
  * a C stack of its own (fiber.stack_size), whose reserve is a quarter of it at most. */
@@ -647,6 +680,7 @@ static bool ephpm_call_stack_exhausted_here(void) {
 	}
 	return false;
 }
+#endif
 
 static void set_stack_limit(void) {
 	pthread_attr_t attr;
@@ -934,13 +968,13 @@ static void restore_boot_ini(void) {
 /* The session's RSHUTDOWN drops the handler of session_set_save_handler() at each request's end, while
  * session.save_handler=user stays among the boot settings: a handler set at boot is set again. */
 static void remember_boot_session_handler(void) {
-	for (int i = 0; i < PS_NUM_APIS; i++) ZVAL_COPY(&ctx->boot_session_handler[i], &PS(mod_user_names).names[i]);
+	for (size_t i = 0; i < SESSION_USER_HANDLERS; i++) ZVAL_COPY(&ctx->boot_session_handler[i], &session_user_handlers()[i]);
 	ctx->boot_session_handler_class = PS(mod_user_class_name) ? zend_string_copy(PS(mod_user_class_name)) : NULL;
 }
 
 static void reinstate_boot_session_handler(void) {
-	for (int i = 0; i < PS_NUM_APIS; i++) {
-		if (Z_ISUNDEF(PS(mod_user_names).names[i])) ZVAL_COPY(&PS(mod_user_names).names[i], &ctx->boot_session_handler[i]);
+	for (size_t i = 0; i < SESSION_USER_HANDLERS; i++) {
+		if (Z_ISUNDEF(session_user_handlers()[i])) ZVAL_COPY(&session_user_handlers()[i], &ctx->boot_session_handler[i]);
 	}
 	if (!PS(mod_user_class_name) && ctx->boot_session_handler_class) {
 		PS(mod_user_class_name) = zend_string_copy(ctx->boot_session_handler_class);
@@ -955,7 +989,7 @@ static void forget_boot_state(void) {
 		ctx->boot_ini = NULL;
 	}
 	zend_try {
-		for (int i = 0; i < PS_NUM_APIS; i++) {
+		for (size_t i = 0; i < SESSION_USER_HANDLERS; i++) {
 			zval_ptr_dtor(&ctx->boot_session_handler[i]);
 			ZVAL_UNDEF(&ctx->boot_session_handler[i]);
 		}
@@ -1174,14 +1208,14 @@ PHP_FUNCTION(ephpm_worker_info) {
 }
 
 static const zend_function_entry ephpm_functions[] = {
-	ZEND_RAW_FENTRY("Ephpm\\Worker\\take_request", zif_ephpm_take_request, arginfo_ephpm_take_request, 0)
-	ZEND_RAW_FENTRY("Ephpm\\Worker\\finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request, 0)
-	ZEND_RAW_FENTRY("Ephpm\\Worker\\send_file", zif_ephpm_send_file, arginfo_ephpm_send_file, 0)
-	ZEND_RAW_FENTRY("Ephpm\\Worker\\worker_info", zif_ephpm_worker_info, arginfo_ephpm_worker_info, 0)
+	EPHPM_FENTRY("Ephpm\\Worker\\take_request", zif_ephpm_take_request, arginfo_ephpm_take_request)
+	EPHPM_FENTRY("Ephpm\\Worker\\finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request)
+	EPHPM_FENTRY("Ephpm\\Worker\\send_file", zif_ephpm_send_file, arginfo_ephpm_send_file)
+	EPHPM_FENTRY("Ephpm\\Worker\\worker_info", zif_ephpm_worker_info, arginfo_ephpm_worker_info)
 	/* php-fpm's name for it, which Symfony's Response::send() and many apps call */
-	ZEND_RAW_FENTRY("fastcgi_finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request, 0)
-	ZEND_RAW_FENTRY("apache_request_headers", zif_ephpm_request_headers, arginfo_ephpm_request_headers, 0)
-	ZEND_RAW_FENTRY("getallheaders", zif_ephpm_request_headers, arginfo_ephpm_request_headers, 0)
+	EPHPM_FENTRY("fastcgi_finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request)
+	EPHPM_FENTRY("apache_request_headers", zif_ephpm_request_headers, arginfo_ephpm_request_headers)
+	EPHPM_FENTRY("getallheaders", zif_ephpm_request_headers, arginfo_ephpm_request_headers)
 	ZEND_FE_END
 };
 
@@ -1293,9 +1327,11 @@ int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const cha
 	}
 	original_error_cb = zend_error_cb;
 	zend_error_cb = ephpm_error_cb;
+#if PHP_VERSION_ID < 80300
 	ephpm_call_stack_exhausted = ephpm_call_stack_exhausted_here;
+#endif
 	init_opcache_restarts();
-	zend_set_user_opcode_handler(ZEND_EXIT, ephpm_exit_handler);
+	observe_exit();
 	SG(request_info).no_headers = 0;
 	install_timeout_handler();
 

@@ -6,6 +6,7 @@
 # decide (ephpm_opcache_may_restart), and tell it when a restart is pending
 # (ephpm_opcache_restart_pending, set by OPcache once its shared memory is up). Both live in libphp:
 # OPcache is a module of its own (opcache.so) that the SAPI does not link.
+# accel_is_inactive answers SUCCESS/FAILURE up to PHP 8.3 and true/false from 8.4.
 set -euo pipefail
 extensions="$1/Zend/zend_extensions.c"
 accel="$1/ext/opcache/ZendAccelerator.c"
@@ -18,7 +19,7 @@ ZEND_API bool (*ephpm_opcache_may_restart)(void) = NULL;
 ZEND_API bool (*ephpm_opcache_restart_pending)(void) = NULL;
 C
 perl -0pi -e '
-  s~(static inline int accel_is_inactive\(void\)\n\{\n)~extern ZEND_API bool (*ephpm_opcache_may_restart)(void);\nextern ZEND_API bool (*ephpm_opcache_restart_pending)(void);\n\nstatic bool accel_restart_pending(void)\n{\n\treturn ZCSG(restart_pending);\n}\n\n$1\tif (ephpm_opcache_may_restart && !ephpm_opcache_may_restart()) {\n\t\treturn FAILURE;\n\t}\n~;
+  s~(static inline (int|bool) accel_is_inactive\(void\)\n\{\n)~"extern ZEND_API bool (*ephpm_opcache_may_restart)(void);\nextern ZEND_API bool (*ephpm_opcache_restart_pending)(void);\n\nstatic bool accel_restart_pending(void)\n{\n\treturn ZCSG(restart_pending);\n}\n\n$1\tif (ephpm_opcache_may_restart && !ephpm_opcache_may_restart()) {\n\t\treturn " . ($2 eq "int" ? "FAILURE" : "false") . ";\n\t}\n"~e;
   s~(\t\t/\* remember the last restart time in the process memory \*/\n\t\tZCG\(last_restart_time\) = ZCSG\(last_restart_time\);\n)~$1\t\tephpm_opcache_restart_pending = accel_restart_pending;\n~;
 ' "$accel"
 [ "$(grep -o 'ephpm_opcache_may_restart' "$accel" | wc -l)" = 3 ] && [ "$(grep -c 'ephpm_opcache_restart_pending = accel_restart_pending' "$accel")" = 1 ] \

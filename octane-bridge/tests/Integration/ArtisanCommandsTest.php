@@ -95,6 +95,7 @@ final class ArtisanCommandsTest extends TestCase
     {
         return new Process([PHP_BINARY, $this->app.'/artisan', ...$arguments], $this->app, $environment + [
             'EPHPM_OCTANE_PATH' => OctaneLocator::path(),
+            'EPHPM_LARAVEL_AUTOLOAD' => EPHPM_TEST_LARAVEL_AUTOLOAD,
             'EPHPM_SERVER_JAR' => $this->scratch.'/ephpm-server.jar',
             'EPHPM_JAVA' => dirname(__DIR__).'/Fixtures/fake-java',
             'FAKE_LAUNCHER_LOG' => $this->scratch.'/launcher.jsonl',

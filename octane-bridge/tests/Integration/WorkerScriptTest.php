@@ -127,6 +127,7 @@ final class WorkerScriptTest extends TestCase
             $environment + [
                 'APP_BASE_PATH' => $fixtures.'/laravel-app',
                 'EPHPM_OCTANE_PATH' => OctaneLocator::path(),
+                'EPHPM_LARAVEL_AUTOLOAD' => EPHPM_TEST_LARAVEL_AUTOLOAD,
                 'EPHPM_FAKE_REQUESTS' => $this->scratch.'/requests.json',
                 'EPHPM_FAKE_RECORD' => $this->scratch.'/record.jsonl',
                 'FIXTURE_STORAGE_PATH' => $this->scratch.'/storage',

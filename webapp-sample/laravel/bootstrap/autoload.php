@@ -1,27 +1,11 @@
 <?php
 
-// Composer's autoloader when the app has a vendor/ directory; otherwise Debian's
-// php-laravel-framework from the include path, plus the app's own classes by PSR-4.
+// Composer's class-map autoloader over the app and vendor/debian (the framework, as Debian packages
+// it; the Maven build copies it there and runs `composer dump-autoload --optimize`).
 
-if (is_file(__DIR__.'/../vendor/autoload.php')) {
-    require_once __DIR__.'/../vendor/autoload.php';
-
-    return;
+$autoloader = __DIR__.'/../vendor/autoload.php';
+if (! is_file($autoloader)) {
+    throw new RuntimeException('vendor/autoload.php is missing: build the app with `mvn -pl webapp-sample -am package`'
+        .' (or run scripts/laravel-framework.sh --into vendor/debian and `composer dump-autoload --optimize` in it)');
 }
-
-if (! class_exists(Illuminate\Foundation\Application::class)) {
-    if (! in_array('/usr/share/php', explode(PATH_SEPARATOR, get_include_path()), true)) {
-        set_include_path(get_include_path().PATH_SEPARATOR.'/usr/share/php');
-    }
-    require_once 'Illuminate/autoload.php';
-}
-
-spl_autoload_register(static function (string $class): void {
-    if (str_starts_with($class, 'App\\')) {
-        $file = __DIR__.'/../app/'.str_replace('\\', '/', substr($class, 4)).'.php';
-
-        if (is_file($file)) {
-            require $file;
-        }
-    }
-});
+require_once $autoloader;

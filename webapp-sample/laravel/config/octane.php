@@ -11,8 +11,10 @@ use Laravel\Octane\Events\TickTerminated;
 use Laravel\Octane\Events\WorkerErrorOccurred;
 use Laravel\Octane\Events\WorkerStarting;
 use Laravel\Octane\Events\WorkerStopping;
+use Laravel\Octane\Listeners\CloseMonologHandlers;
 use Laravel\Octane\Listeners\EnsureUploadedFilesAreValid;
 use Laravel\Octane\Listeners\EnsureUploadedFilesCanBeMoved;
+use Laravel\Octane\Listeners\FlushOnce;
 use Laravel\Octane\Listeners\FlushTemporaryContainerInstances;
 use Laravel\Octane\Listeners\ReportException;
 use Laravel\Octane\Listeners\StopWorkerIfNecessary;
@@ -46,6 +48,8 @@ return [
         TickTerminated::class => [],
         OperationTerminated::class => [
             FlushTemporaryContainerInstances::class,
+            // Octane 2.x's defaults, which 1.5 does not have: once() results and open log handles
+            ...(class_exists(FlushOnce::class) ? [FlushOnce::class] : []),
         ],
         WorkerErrorOccurred::class => [
             ReportException::class,
@@ -53,6 +57,7 @@ return [
         ],
         WorkerStopping::class => [
             // Octane's own default: its DisconnectFromDatabases listener expects a request's sandbox
+            ...(class_exists(CloseMonologHandlers::class) ? [CloseMonologHandlers::class] : []),
         ],
     ],
 

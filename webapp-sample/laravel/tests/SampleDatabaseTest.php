@@ -116,6 +116,7 @@ final class SampleDatabaseTest extends TestCase
         $capsule->addConnection(['driver' => 'sqlite', 'database' => $this->file, 'prefix' => '', 'foreign_key_constraints' => true]);
         $this->db = $capsule->getDatabaseManager();
         $container->instance('db', $this->db);
+        $container->bind('db.schema', fn () => $this->db->connection()->getSchemaBuilder()); // the Schema facade's binding
         Facade::clearResolvedInstances();
         Facade::setFacadeApplication($container);
         $migrator = new Migrator(new DatabaseMigrationRepository($this->db, 'migrations'), $this->db, new Filesystem());

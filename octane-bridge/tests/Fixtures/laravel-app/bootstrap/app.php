@@ -1,6 +1,6 @@
 <?php
 
-// A minimal Laravel 8 application for the worker tests; it runs on Debian's php-laravel-framework.
+// A minimal Laravel application for the worker tests; it runs on Laravel 10 as Debian 13 packages it.
 
 require_once __DIR__.'/../app/FixtureServiceProvider.php';
 

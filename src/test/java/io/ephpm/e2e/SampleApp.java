@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-/** A fresh copy of the sample Laravel app's directory (webapp-sample/laravel), without its runtime state. */
+/**
+ * A fresh copy of the sample Laravel app's directory (webapp-sample/laravel), without its runtime
+ * state, with the vendor/ its build wrote (the framework in vendor/debian and Composer's autoloader).
+ */
 final class SampleApp {
     private SampleApp() {
     }
@@ -18,7 +21,7 @@ final class SampleApp {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = source.relativize(file);
-                if (relative.startsWith("vendor") || relative.toString().startsWith("storage/app/")
+                if (relative.toString().startsWith("storage/app/")
                         || relative.toString().endsWith(".sqlite")) {
                     continue;
                 }

@@ -45,7 +45,8 @@ public final class PhpRuntimeConfig {
     }
 
     private static final java.util.Set<String> STARTUP_ONLY = java.util.Set.of(
-            "extension", "zend_extension", "extension_dir", "disable_functions", "disable_classes", "ffi.preload");
+            "extension", "zend_extension", "extension_dir", "disable_functions", "disable_classes", "ffi.preload",
+            "zend.reserved_stack_size", "zend.max_allowed_stack_size");
 
     /** php.ini overrides, applied after the ini file. */
     public Map<String, String> ini() {
@@ -65,6 +66,10 @@ public final class PhpRuntimeConfig {
         entries.put("opcache.enable", "1");
         entries.put("opcache.validate_timestamps", "1");
         entries.put("max_execution_time", "30");
+        // PHP 8.3+ ends recursion with an Error this far above the end of the thread's C stack: room
+        // for the JVM's guard pages and for a call into Java from the deepest PHP frame (PHP 8.2
+        // keeps the same reserve through native/call-stack-guard.patch.sh)
+        entries.put("zend.reserved_stack_size", "256K");
         // php.ini-production's choices, which php-fpm users run with: no $_ENV, cookies kept out
         // of $_REQUEST, a 4 KiB output buffer (a fatal error before 4 KiB of output is a 500), and
         // errors logged, never shown to clients

@@ -52,7 +52,29 @@ final class SampleWorkload implements Workload {
                 }
             }
         }
+        installVendor(source.getParent().getParent().resolve("scripts/laravel-framework.sh"), target);
         return target;
+    }
+
+    /** vendor/ as the app's build writes it: Laravel in vendor/debian and Composer's class-map autoloader. */
+    private static void installVendor(Path laravelFramework, Path app) throws IOException {
+        run(List.of("bash", laravelFramework.toString(), "--into", app.resolve("vendor/debian").toString()), app);
+        run(List.of("composer", "--no-interaction", "--quiet", "dump-autoload", "--optimize"), app);
+    }
+
+    private static void run(List<String> command, Path directory) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().put("COMPOSER_ALLOW_SUPERUSER", "1");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (process.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", command), e);
+        }
     }
 
     @Override
