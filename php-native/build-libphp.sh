@@ -102,10 +102,9 @@ command -v cc >/dev/null || install_build_deps
 
 # Small source patches, each a script that checks it applied (native/*.patch.sh). PHP 8.3 and later
 # guard the C stack themselves (zend.max_allowed_stack_size), which the call-stack guard adds to 8.2.
-patches=("$here/native/opcache-sapi.patch.sh" "$here/native/call-stack-guard.patch.sh" "$here/native/ini-get-folding.patch.sh"
-  "$here/native/opcache-restart-gate.patch.sh")
-[ "$php_line" = 8.2 ] || patches=("$here/native/opcache-sapi.patch.sh" "$here/native/ini-get-folding.patch.sh"
-  "$here/native/opcache-restart-gate.patch.sh")
+patches=("$here/native/opcache-sapi.patch.sh")
+[ "$php_line" != 8.2 ] || patches+=("$here/native/call-stack-guard.patch.sh")
+patches+=("$here/native/ini-get-folding.patch.sh" "$here/native/opcache-restart-gate.patch.sh")
 # The key covers everything that changes the binary: version, flags, the compiler, the patches, the
 # training set.
 key_input="$version ${configure_flags[*]} $compile_flags $link_flags $(cat "${patches[@]}" | sha256sum | cut -c1-16)"
