@@ -3,7 +3,7 @@
 # into a per-machine cache keyed by PHP version and configure flags.
 # Prints the install prefix (the PHP home) as its last line on stdout.
 #
-#   PHP_VERSION=8.2 build-libphp.sh      the PHP line: 8.2 (the default) or 8.4
+#   PHP_VERSION=8.4 build-libphp.sh      the PHP line: 8.4 (the default) or 8.2
 #
 # The source is Debian's own package for the line (php-source.sh pins and checks it).
 # EPHPM_CACHE_DIR overrides the cache root (default: ~/.cache/ephpm).
@@ -21,7 +21,7 @@ say() { echo "[libphp] $*" >&2; }
 elapsed() { printf '%dm%02ds' $((SECONDS / 60)) $((SECONDS % 60)); }
 die() { echo "[libphp] ERROR: $*" >&2; exit 1; }
 [[ "$pgo" == [01] || "$pgo" == train ]] || die "EPHPM_PHP_PGO must be 0, 1 or train, not '$pgo'"
-php_line="${PHP_VERSION:-8.2}"
+php_line="${PHP_VERSION:-8.4}"
 source "$here/php-source.sh"
 
 # --disable-cli: with a program SAPI beside the shared embed SAPI, PHP's configure keeps libtool's

@@ -32,13 +32,13 @@ ensure_prerequisites() {
   for tool in wrk nginx php curl; do
     command -v "$tool" >/dev/null || { log "missing: $tool"; exit 3; }
   done
-  if [ "${PHP_VERSION:-8.2}" = 8.2 ]; then
+  if [ "${PHP_VERSION:-8.4}" = 8.2 ]; then
     FPM_BIN=$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.2 2>/dev/null || true)
   else
-    log "php-fpm $PHP_VERSION: building or reusing the cached NTS build (the first build takes several minutes)"
+    log "php-fpm ${PHP_VERSION:-8.4}: building or reusing the cached NTS build (the first build takes several minutes)"
     FPM_BIN="$(bash "$BENCH_HOME/lib/build-php-fpm.sh" | tail -n 1)/sbin/php-fpm" || { log "could not build php-fpm"; exit 3; }
   fi
-  [ -x "$FPM_BIN" ] || { log "missing: php-fpm ${PHP_VERSION:-8.2}"; exit 3; }
+  [ -x "$FPM_BIN" ] || { log "missing: php-fpm ${PHP_VERSION:-8.4}"; exit 3; }
   JAVA=${JAVA:-$(command -v java || true)}
   [ -x "$JAVA" ] || { log "missing: java"; exit 3; }
 }

@@ -7,7 +7,7 @@ use PHPUnit\Framework\TestCase;
 use Symfony\Component\Process\Process;
 
 /**
- * `php artisan octane:*` in a Laravel 8 app with laravel/octane and this package's provider,
+ * `php artisan octane:*` in a Laravel 10 app with laravel/octane and this package's provider,
  * starting a stand-in for `java -jar ephpm-server.jar` that logs its arguments and signals.
  */
 final class ArtisanCommandsTest extends TestCase

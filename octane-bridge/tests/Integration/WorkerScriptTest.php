@@ -7,7 +7,7 @@ use PHPUnit\Framework\TestCase;
 use Symfony\Component\Process\Process;
 
 /**
- * Runs bin/ephpm-worker.php itself, with the real laravel/octane Worker and a Laravel 8 app on
+ * Runs bin/ephpm-worker.php itself, with the real laravel/octane Worker and a Laravel 10 app on
  * Debian's framework, in a PHP CLI process whose take_request() serves a scripted list of requests.
  */
 final class WorkerScriptTest extends TestCase

@@ -12,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
-line="${PHP_VERSION:-8.2}"
+line="${PHP_VERSION:-8.4}"
 EPHPM_CACHE_DIR="$scratch" EPHPM_PHP_PGO=train PHP_VERSION="$line" bash "$here/../../build-libphp.sh" >/dev/null
 profile=("$scratch"/src/*/pgo-profile.tar.xz)
 [ -f "${profile[0]}" ] || { echo "the build left no profile under $scratch/src" >&2; exit 1; }
