@@ -83,19 +83,9 @@ fi
 shipped_profile="$here/native/pgo/profile-$php_line.tar.xz"
 shipped_profile_key="$here/native/pgo/profile-$php_line.key"
 
-sudo_cmd=()
-if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+source "$here/../scripts/apt-install.sh"
 install_build_deps() { # [PACKAGE...] beyond build_deps
-  local p missing=()
-  for p in "${build_deps[@]}" "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -gt 0 ] || return 0
-  [ "$(id -u)" = 0 ] || command -v sudo >/dev/null || die "not root and no sudo: install these packages first: ${missing[*]}"
-  say "installing build dependencies: ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -q >&2 || die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
-    || die "apt-get install of build dependencies failed: ${missing[*]}"
+  ephpm_apt_install "${build_deps[@]}" "$@" || die "could not install the build dependencies"
 }
 # The compiler is part of the key (a profile only fits the compiler that made it): install it first.
 command -v cc >/dev/null || install_build_deps

@@ -22,18 +22,8 @@ source "$here/../../php-native/php-source.sh"
 
 build_deps=(build-essential dpkg-dev pkg-config re2c bison autoconf curl
   libxml2-dev libsqlite3-dev libonig-dev libssl-dev zlib1g-dev libsodium-dev libargon2-dev libpcre2-dev libacl1-dev)
-missing=()
-for p in "${build_deps[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=()
-  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
-  say "installing build dependencies: ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -q >&2 || die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
-    || die "apt-get install failed: ${missing[*]}"
-fi
+source "$here/../../scripts/apt-install.sh"
+ephpm_apt_install "${build_deps[@]}" || die "could not install the build dependencies"
 
 # debian/rules: hardening=+all optimize=-lto, then -O2 -Wall -pedantic -fsigned-char
 # -fno-strict-aliasing -g appended, and -Wl,--as-needed.

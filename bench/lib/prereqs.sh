@@ -9,24 +9,15 @@
 BENCH_JETTY_VERSION=${BENCH_JETTY_VERSION:-12.0.16}
 # The launcher under test: EPHPM_JAR, or the one the project's build makes.
 LAUNCHER_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
-BENCH_PACKAGES=(curl unzip wrk nginx php8.2-fpm php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml composer)
+BENCH_PACKAGES=(curl unzip wrk nginx php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml composer)
+[ "${PHP_VERSION:-8.4}" != 8.2 ] || BENCH_PACKAGES+=(php8.2-fpm)
 
-apt_install_missing() {
-  local missing=() p sudo_cmd=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo -n)
-  log "installing with apt: ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -q >/dev/null 2>&1 || return 1
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1
-}
+source "$REPO/scripts/apt-install.sh"
 
 ensure_prerequisites() {
   if [ "${BENCH_INSTALL:-1}" = 1 ]; then
     command -v dpkg-query >/dev/null || { log "not a Debian system: cannot install ${BENCH_PACKAGES[*]}"; exit 3; }
-    apt_install_missing "${BENCH_PACKAGES[@]}" || { log "could not install ${BENCH_PACKAGES[*]} with apt"; exit 3; }
+    ephpm_apt_install "${BENCH_PACKAGES[@]}" || { log "could not install ${BENCH_PACKAGES[*]} with apt"; exit 3; }
   fi
   local tool
   for tool in wrk nginx php curl; do
