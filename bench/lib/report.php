@@ -13,8 +13,6 @@ $names = [
     'in-process-worker' => 'in-process PhpThread, worker',
     'in-process-classic' => 'in-process PhpThread, classic',
 ];
-$name = fn(string $s): string => $names[$s] ?? $s;
-
 // table workers case server round connections rps p50_us p99_us errors rss_kib
 $rows = [];
 foreach (file("$work/results.tsv", FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [] as $line) {
@@ -22,6 +20,15 @@ foreach (file("$work/results.tsv", FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES
     $rows[] = compact('table', 'w', 'case', 'server', 'round', 'conns', 'rps', 'p50', 'p99', 'errors', 'rss');
 }
 $machine = parse_ini_file("$work/machine.txt") ?: [];
+// --baseline: SERVER-baseline is the same server on the other checkout's build
+$baselineSuffix = '-baseline';
+$name = function (string $s) use ($names, $machine, $baselineSuffix): string {
+    if (str_ends_with($s, $baselineSuffix)) {
+        $of = substr($s, 0, -strlen($baselineSuffix));
+        return ($names[$of] ?? $of) . ' (baseline ' . ($machine['baseline'] ?? '?') . ')';
+    }
+    return $names[$s] ?? $s;
+};
 
 function median(array $v): float
 {
@@ -132,7 +139,7 @@ if ($opcache) {
 $main = array_filter($rows, fn($r) => $r['table'] === 'main');
 $workerCounts = array_values(array_unique(array_column($main, 'w')));
 $caseOrder = ['hello', 'json', 'sqlite', 'cpu', 'laravel-hello', 'laravel-db'];
-$serverOrder = array_keys($names);
+$serverOrder = array_merge(...array_map(fn($s) => [$s, $s . $baselineSuffix], array_keys($names)));
 $targets = [];
 foreach ($workerCounts as $w) {
     $conns = $main ? array_values(array_filter($main, fn($r) => $r['w'] === $w))[0]['conns'] : '?';
@@ -225,7 +232,7 @@ if ($targets) {
         }
         foreach ($cases as $case => $servers) {
             foreach ($servers as $server => $c) {
-                if (str_starts_with($server, 'ephpm-') && isset($servers['nginx-fpm'])) {
+                if (str_starts_with($server, 'ephpm-') && !str_ends_with($server, $baselineSuffix) && isset($servers['nginx-fpm'])) {
                     $ok = $c['p99'] <= $servers['nginx-fpm']['p99'];
                     [$ours, $theirs] = [$ms($c['p99']), $ms($servers['nginx-fpm']['p99'])];
                     if ($ours === $theirs && ! $ok) { // a miss that rounds to a tie: show it
@@ -243,6 +250,36 @@ if ($targets) {
     if ($transportAdded !== null) {
         printf("| 1 | transport: servlet -> PHP -> servlet adds <= %.0f us at p50 | %s us | - | %s |\n", $transportLimit, $transportShown($transportAdded),
             $transportAdded <= $transportLimit ? 'yes' : '**no**');
+    }
+    echo "\n";
+}
+
+// ------------------------------------------------------------------ baseline
+$againstBaseline = [];
+foreach ($targets as $w => $cases) {
+    foreach ($cases as $case => $servers) {
+        foreach ($servers as $server => $c) {
+            $b = $servers[$server . $baselineSuffix] ?? null;
+            $fpm = $servers['nginx-fpm'] ?? null;
+            if ($b && $fpm && $b['rps'] > 0 && $fpm['rps'] > 0) {
+                $againstBaseline[] = [$w, $case, $server, $c, $b, $fpm];
+            }
+        }
+    }
+}
+if ($againstBaseline) {
+    echo "## Against the baseline (" . ($machine['baseline'] ?? '?') . ")\n\n";
+    echo "Each ePHPm server against the same server built from the baseline checkout, measured in the same run and "
+        . "interleaved with it. The change is of the median req/s (the ratio to nginx + php-fpm changes by the same "
+        . "factor); by round, each round of one against the same round of the other. Drops of more than 3 % are in bold.\n\n";
+    echo "| workers | case | server | vs nginx + php-fpm | baseline vs nginx + php-fpm | change | change by round |\n";
+    echo "|---|---|---|---:|---:|---:|---:|\n";
+    foreach ($againstBaseline as [$w, $case, $server, $c, $b, $fpm]) {
+        $change = $c['rps'] / $b['rps'] - 1;
+        $shown = sprintf('%+.1f %%', 100 * $change);
+        printf("| %s | %s | %s | %s | %s | %s | %s |\n", $w, $case, $name($server), $x($c['rps'], $fpm['rps']),
+            $x($b['rps'], $fpm['rps']), $change < -0.03 ? "**$shown**" : $shown,
+            spread(byRound($c, $b, fn($r, $s) => $s['rps'] > 0 ? 100 * ($r['rps'] / $s['rps'] - 1) : 0.0), '%+.1f %%'));
     }
     echo "\n";
 }

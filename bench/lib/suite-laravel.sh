@@ -11,9 +11,17 @@ start_laravel_servers() { # workers [extra launcher args for octane]
   start_jetty_fcgi jetty-fcgi "$LARAVEL_APP/public" /index.php "$w"
   start_ephpm ephpm-classic "$LARAVEL_APP" classic "$w"
   LARAVEL_SERVERS=(nginx-fpm jetty-fcgi ephpm-classic)
+  if has_baseline; then
+    start_ephpm_baseline ephpm-classic "$LARAVEL_APP" classic "$w"
+    LARAVEL_SERVERS+=(ephpm-classic-baseline)
+  fi
   if octane_available; then
     EPHPM_OCTANE_PATH=$BENCH_OCTANE_PATH start_ephpm ephpm-octane "$LARAVEL_APP" octane "$w" "$@"
     LARAVEL_SERVERS+=(ephpm-octane)
+    if has_baseline; then
+      EPHPM_OCTANE_PATH=$BENCH_OCTANE_PATH start_ephpm_baseline ephpm-octane "$LARAVEL_APP" octane "$w" "$@"
+      LARAVEL_SERVERS+=(ephpm-octane-baseline)
+    fi
   fi
   local name
   # the first request creates and migrates the database: one server, one request, first

@@ -13,6 +13,11 @@ suite_plain() { # workers
   start_ephpm ephpm-worker "$PLAIN_APP" worker "$w" --worker-script worker.php
   start_ephpm ephpm-classic "$PLAIN_APP" classic "$w"
   local servers=(nginx-fpm jetty-fcgi ephpm-worker ephpm-classic)
+  if has_baseline; then
+    start_ephpm_baseline ephpm-worker "$PLAIN_APP" worker "$w" --worker-script worker.php
+    start_ephpm_baseline ephpm-classic "$PLAIN_APP" classic "$w"
+    servers+=(ephpm-worker-baseline ephpm-classic-baseline)
+  fi
   for name in "${servers[@]}"; do await_server "$name" /hello.php; done
   record_opcache /opcache.php "${servers[@]}"
   for name in "${servers[@]}"; do warm_up "$name" "$BENCH_WARMUP" /hello.php /json.php /sqlite.php /cpu.php; done
