@@ -30,9 +30,14 @@ ephpm_apt_install "${build_deps[@]}" || die "could not install the build depende
 export DEB_BUILD_MAINT_OPTIONS="hardening=+all optimize=-lto"
 export DEB_CFLAGS_MAINT_APPEND="-O2 -Wall -pedantic -fsigned-char -fno-strict-aliasing $(getconf LFS_CFLAGS) -DOPENSSL_SUPPRESS_DEPRECATED -g"
 export DEB_LDFLAGS_MAINT_APPEND="-Wl,--as-needed"
-cflags="$(dpkg-buildflags --get CFLAGS)"
-cppflags="$(dpkg-buildflags --get CPPFLAGS)"
-ldflags="$(dpkg-buildflags --get LDFLAGS)"
+# dpkg-buildflags maps the directory it runs in out of debug paths (-ffile-prefix-map): the build's
+# own, not the caller's, or the key would change with the directory the harness runs from
+work="$cache_root/src/$safe_version"
+srcdir="$work/php-fpm-src"
+mkdir -p "$work"
+cflags="$(cd "$work" && dpkg-buildflags --get CFLAGS)"
+cppflags="$(cd "$work" && dpkg-buildflags --get CPPFLAGS)"
+ldflags="$(cd "$work" && dpkg-buildflags --get LDFLAGS)"
 # debian/rules' COMMON_CONFIG and fpm_config, less the Debian file-system layout
 configure_flags=(
   --enable-fpm --disable-cli --disable-cgi --disable-phpdbg
@@ -58,8 +63,6 @@ if [ -f "$prefix/.complete" ]; then
   exit 0
 fi
 
-work="$cache_root/src/$safe_version"
-srcdir="$work/php-fpm-src"
 unpack_php_source "$work" "$srcdir"
 cd "$srcdir"
 log="$work/php-fpm-build.log"

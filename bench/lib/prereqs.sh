@@ -10,20 +10,27 @@ BENCH_JETTY_VERSION=${BENCH_JETTY_VERSION:-12.0.16}
 # The launcher under test: EPHPM_JAR, or the one the project's build makes.
 LAUNCHER_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
 BENCH_PACKAGES=(curl unzip wrk nginx php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml composer)
-[ "${PHP_VERSION:-8.4}" != 8.2 ] || BENCH_PACKAGES+=(php8.2-fpm)
+
+# Debian 12's own php-fpm serves PHP 8.2, and a smoke run: that proves the harness, not the
+# comparison, and needs no build of php-fpm.
+uses_packaged_fpm() {
+  [ "${PHP_VERSION:-8.4}" = 8.2 ] || [ "${SMOKE:-0}" = 1 ]
+}
 
 source "$REPO/scripts/apt-install.sh"
 
 ensure_prerequisites() {
   if [ "${BENCH_INSTALL:-1}" = 1 ]; then
     command -v dpkg-query >/dev/null || { log "not a Debian system: cannot install ${BENCH_PACKAGES[*]}"; exit 3; }
-    ephpm_apt_install "${BENCH_PACKAGES[@]}" || { log "could not install ${BENCH_PACKAGES[*]} with apt"; exit 3; }
+    local packages=("${BENCH_PACKAGES[@]}")
+    if uses_packaged_fpm; then packages+=(php8.2-fpm); fi
+    ephpm_apt_install "${packages[@]}" || { log "could not install ${packages[*]} with apt"; exit 3; }
   fi
   local tool
   for tool in wrk nginx php curl; do
     command -v "$tool" >/dev/null || { log "missing: $tool"; exit 3; }
   done
-  if [ "${PHP_VERSION:-8.4}" = 8.2 ]; then
+  if uses_packaged_fpm; then
     FPM_BIN=$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.2 2>/dev/null || true)
   else
     log "php-fpm ${PHP_VERSION:-8.4}: building or reusing the cached NTS build (the first build takes several minutes)"
