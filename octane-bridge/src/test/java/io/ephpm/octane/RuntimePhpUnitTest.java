@@ -1,0 +1,134 @@
+package io.ephpm.octane;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ephpm.php.Outcome;
+import io.ephpm.php.PhpExchange;
+import io.ephpm.php.PhpRequest;
+import io.ephpm.php.PhpResponse;
+import io.ephpm.php.PhpRuntime;
+import io.ephpm.php.PhpRuntimeConfig;
+import io.ephpm.php.PhpTables;
+import io.ephpm.php.PhpThread;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs PHPUnit inside a PHP thread of the ePHPm runtime, where Ephpm\Table and an app's shared
+ * tables exist: the bridge's tests/Runtime suite, and, given a laravel/octane checkout
+ * (EPHPM_OCTANE_PATH), Octane's own TableTest and OctaneStoreTest against Swoole\Table as ePHPm
+ * provides it.
+ */
+class RuntimePhpUnitTest {
+    private static final Path BRIDGE = Path.of("").toAbsolutePath();
+    private static final Path RUNNER = BRIDGE.resolve("tests/Runtime/run-phpunit.php");
+
+    private static PhpTables tables;
+    private static final PhpExchange STOP = new PhpExchange(null, null);
+    private static final SynchronousQueue<PhpExchange> exchanges = new SynchronousQueue<>();
+    private static PhpThread thread;
+
+    @BeforeAll
+    static void startThread() {
+        PhpRuntime runtime = PhpRuntime.start(PhpRuntimeConfig.builder()
+                .ini("memory_limit", "512M")
+                .ini("display_errors", "stderr")
+                .ini("error_reporting", "-1")
+                .build());
+        tables = PhpTables.create(runtime);
+        thread = PhpThread.classic(runtime, () -> {
+            PhpExchange next = exchanges.take();
+            return next == STOP ? null : next;
+        }).name("phpunit").tables(tables).start();
+    }
+
+    @AfterAll
+    static void stopThread() throws InterruptedException {
+        if (thread != null) {
+            exchanges.offer(STOP, 5, TimeUnit.SECONDS);
+            thread.join(10_000);
+        }
+        if (tables != null) {
+            tables.close();
+        }
+    }
+
+    @Test
+    void theRuntimeSuitePasses() throws Exception {
+        assertPasses(phpunit("--configuration", BRIDGE.resolve("phpunit.xml").toString(), "--testsuite", "runtime"));
+    }
+
+    @Test
+    void octanesOwnTableAndStoreTestsPass() throws Exception {
+        String octane = System.getenv("EPHPM_OCTANE_PATH");
+        assumeTrue(octane != null && Files.isRegularFile(Path.of(octane, "tests/TableTest.php")),
+                "needs a laravel/octane checkout with its tests in EPHPM_OCTANE_PATH");
+        String bootstrap = BRIDGE.resolve("tests/Runtime/octane-tests-bootstrap.php").toString();
+        for (String test : List.of("tests/TableTest.php", "tests/OctaneStoreTest.php")) {
+            assertPasses(phpunit("--bootstrap", bootstrap, "--do-not-cache-result", Path.of(octane, test).toString()));
+        }
+    }
+
+    private static void assertPasses(String output) {
+        assertTrue(output.contains("\nEXIT=0\n"), output);
+        assertTrue(!output.contains("No tests executed"), output);
+    }
+
+    /** PHPUnit's output and its exit code (EXIT=n), from the PHP thread. */
+    private static String phpunit(String... arguments) throws Exception {
+        StringBuilder query = new StringBuilder();
+        for (String argument : arguments) {
+            query.append(query.length() == 0 ? "" : "&").append("arg%5B%5D=")
+                    .append(java.net.URLEncoder.encode(argument, StandardCharsets.UTF_8));
+        }
+        PhpRequest request = PhpRequest.builder()
+                .variable("REQUEST_METHOD", "GET")
+                .variable("REQUEST_URI", "/run-phpunit.php?" + query)
+                .variable("QUERY_STRING", query.toString())
+                .variable("SCRIPT_FILENAME", RUNNER.toString())
+                .variable("SCRIPT_NAME", "/run-phpunit.php")
+                .variable("DOCUMENT_ROOT", RUNNER.getParent().toString())
+                .variable("SERVER_PROTOCOL", "HTTP/1.1")
+                .build();
+        Collected response = new Collected();
+        exchanges.put(new PhpExchange(request, response));
+        return response.done.get(10, TimeUnit.MINUTES);
+    }
+
+    private static final class Collected implements PhpResponse {
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        final CompletableFuture<String> done = new CompletableFuture<>();
+
+        @Override
+        public void headers(int status, List<Header> headers) {
+        }
+
+        @Override
+        public void body(ByteBuffer chunk) {
+            byte[] bytes = new byte[chunk.remaining()];
+            chunk.get(bytes);
+            body.write(bytes, 0, bytes.length);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void complete(Outcome outcome, String error) {
+            String text = body.toString(StandardCharsets.UTF_8);
+            done.complete(outcome.isFailure() ? text + "\nPHP ended with " + outcome + ": " + error + "\n" : text);
+        }
+    }
+}
