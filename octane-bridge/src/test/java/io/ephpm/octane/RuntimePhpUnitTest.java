@@ -16,7 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,11 @@ import org.junit.jupiter.api.Test;
 class RuntimePhpUnitTest {
     private static final Path BRIDGE = Path.of("").toAbsolutePath();
     private static final Path RUNNER = BRIDGE.resolve("tests/Runtime/run-phpunit.php");
+    /**
+     * E_ALL without E_DEPRECATED: Debian 12's PHPUnit 9.6 declares implicitly nullable parameters,
+     * which PHP 8.4 reports as each of its files compiles.
+     */
+    private static final String ERRORS_BUT_DEPRECATIONS = "24575";
 
     private static PhpTables tables;
     private static final PhpExchange STOP = new PhpExchange(null, null);
@@ -47,10 +54,16 @@ class RuntimePhpUnitTest {
                 .ini("error_reporting", "-1")
                 .build());
         tables = PhpTables.create(runtime);
+        Map<String, String> environment = new HashMap<>();
+        for (String name : List.of("EPHPM_OCTANE_PATH", "EPHPM_LARAVEL_AUTOLOAD")) {
+            if (System.getenv(name) != null) {
+                environment.put(name, System.getenv(name)); // PHP sees only the environment it is given
+            }
+        }
         thread = PhpThread.classic(runtime, () -> {
             PhpExchange next = exchanges.take();
             return next == STOP ? null : next;
-        }).name("phpunit").tables(tables).start();
+        }).name("phpunit").tables(tables).environment(environment).start();
     }
 
     @AfterAll
@@ -66,21 +79,34 @@ class RuntimePhpUnitTest {
 
     @Test
     void theRuntimeSuitePasses() throws Exception {
-        assertPasses(phpunit("--configuration", BRIDGE.resolve("phpunit.xml").toString(), "--testsuite", "runtime"));
+        String output = phpunit("--configuration", BRIDGE.resolve("tests/Runtime/phpunit.xml").toString());
+        assertPasses(output);
+        if (octaneCheckout() != null) {
+            assertTrue(output.contains("\nOK ("), "with laravel/octane given, no test may be skipped:\n" + output);
+        }
     }
 
     @Test
     void octanesOwnTableAndStoreTestsPass() throws Exception {
-        String octane = System.getenv("EPHPM_OCTANE_PATH");
+        String octane = octaneCheckout();
         assumeTrue(octane != null && Files.isRegularFile(Path.of(octane, "tests/TableTest.php")),
                 "needs a laravel/octane checkout with its tests in EPHPM_OCTANE_PATH");
         String bootstrap = BRIDGE.resolve("tests/Runtime/octane-tests-bootstrap.php").toString();
         for (String test : List.of("tests/TableTest.php", "tests/OctaneStoreTest.php")) {
-            assertPasses(phpunit("--bootstrap", bootstrap, "--do-not-cache-result", Path.of(octane, test).toString()));
+            String output = phpunit("--no-configuration", "--bootstrap", bootstrap, "--do-not-cache-result",
+                    "-d", "error_reporting=" + ERRORS_BUT_DEPRECATIONS, Path.of(octane, test).toString());
+            assertPasses(output);
+            assertTrue(output.contains("\nOK ("), output);
         }
     }
 
+    private static String octaneCheckout() {
+        String octane = System.getenv("EPHPM_OCTANE_PATH");
+        return octane != null && Files.isRegularFile(Path.of(octane, "src/Worker.php")) ? octane : null;
+    }
+
     private static void assertPasses(String output) {
+        System.out.println(output); // surefire keeps it in target/surefire-reports/*-output.txt
         assertTrue(output.contains("\nEXIT=0\n"), output);
         assertTrue(!output.contains("No tests executed"), output);
     }
