@@ -96,8 +96,8 @@ int ephpm_opcache_restart_scheduled(void);
  * it and no thread or table still holds it; its tables live as long as the space or an object that
  * uses them.
  */
-/* A new, empty space; 0 when out of memory. */
-int64_t ephpm_tables_new(void);
+/* A new, empty space whose tables may hold at most limit bytes (0: no limit); 0 when out of memory. */
+int64_t ephpm_tables_new(int64_t limit);
 /* Java's reference is gone: the space's named tables go when no PHP object uses them any more. */
 void ephpm_tables_release(int64_t space);
 /* Bytes the tables created in the space hold (rows x row size, plus the index), and their number. */

@@ -86,6 +86,7 @@ struct table_space {
 	table *shared;             /* named tables, each holding one reference of the space's */
 	atomic_llong memory;
 	atomic_int tables;
+	long long limit;           /* the most bytes its tables may hold; 0: no limit */
 };
 
 static __thread table_space *thread_space;
@@ -99,9 +100,10 @@ static void space_release(table_space *space) {
 	}
 }
 
-int64_t ephpm_tables_new(void) {
+int64_t ephpm_tables_new(int64_t limit) {
 	table_space *space = calloc(1, sizeof *space);
 	if (!space) return 0;
+	space->limit = limit > 0 ? limit : 0;
 	atomic_init(&space->refs, 1);
 	pthread_mutex_init(&space->lock, NULL);
 	return (int64_t)(intptr_t)space;
@@ -161,6 +163,8 @@ void ephpm_tables_release(int64_t handle) {
 	space_release(space);
 }
 
+static __thread char table_error[160];
+
 /* A table with these columns and rows, or NULL with *error set. */
 static table *table_new(uint32_t rows, const table_column *cols, uint32_t ncols, table_space *space, const char **error) {
 	table *t = calloc(1, sizeof *t);
@@ -180,22 +184,34 @@ static table *table_new(uint32_t rows, const table_column *cols, uint32_t ncols,
 	while (buckets < rows) buckets <<= 1;
 	t->bucket_mask = buckets - 1;
 	if (t->row_size > SIZE_MAX / rows) { free(t); *error = "rows x row size overflows"; return NULL; }
+	t->memory = sizeof *t + (size_t)rows * t->row_size + buckets * sizeof *t->buckets;
+	/* counted before it is allocated, so that two threads cannot both pass the limit */
+	if (space) {
+		long long after = atomic_fetch_add(&space->memory, (long long)t->memory) + (long long)t->memory;
+		if (space->limit && after > space->limit) {
+			atomic_fetch_sub(&space->memory, (long long)t->memory);
+			snprintf(table_error, sizeof table_error, "the app's tables would hold %lld bytes, over its table-memory of %lld",
+				after, space->limit);
+			free(t);
+			*error = table_error;
+			return NULL;
+		}
+	}
 	t->data = calloc(rows, t->row_size);
 	t->buckets = calloc(buckets, sizeof *t->buckets);
 	if (!t->data || !t->buckets) {
+		if (space) atomic_fetch_sub(&space->memory, (long long)t->memory);
 		free(t->data);
 		free(t->buckets);
 		free(t);
 		*error = "out of memory for its rows";
 		return NULL;
 	}
-	t->memory = sizeof *t + (size_t)rows * t->row_size + buckets * sizeof *t->buckets;
 	for (int i = 0; i < TABLE_STRIPES; i++) pthread_mutex_init(&t->stripes[i], NULL);
 	pthread_mutex_init(&t->free_lock, NULL);
 	atomic_init(&t->refs, 1);
 	if (space) {
 		atomic_fetch_add(&space->refs, 1);
-		atomic_fetch_add(&space->memory, (long long)t->memory);
 		atomic_fetch_add(&space->tables, 1);
 		t->space = space;
 	}
@@ -574,6 +590,9 @@ PHP_METHOD(Ephpm_Table, set) {
 	staged_value staged[TABLE_COLUMNS_MAX];
 	uint32_t nstaged = 0;
 	bool ok = true;
+	/* A conversion can run PHP (a warning's handler, __toString) that destroy()s this object's
+	 * table: then it is held until the end of the call. Values of the column's own type need none. */
+	bool pinned = false;
 	zend_string *name;
 	zval *value;
 	zend_ulong index;
@@ -587,6 +606,10 @@ PHP_METHOD(Ephpm_Table, set) {
 			col = column_named(t, digits, (size_t)len);
 		}
 		if (!col) continue; /* Swoole ignores what is not a column */
+		if (!pinned && Z_TYPE_P(value) != (col->type == TYPE_INT ? IS_LONG : col->type == TYPE_FLOAT ? IS_DOUBLE : IS_STRING)) {
+			atomic_fetch_add(&t->refs, 1);
+			pinned = true;
+		}
 		staged_value *v = &staged[nstaged++];
 		v->col = col;
 		if (col->type == TYPE_INT) v->v.l = (int64_t)zval_get_long(value);
@@ -628,6 +651,7 @@ PHP_METHOD(Ephpm_Table, set) {
 	for (uint32_t i = 0; i < nstaged; i++) {
 		if (staged[i].col->type == TYPE_STRING) zend_string_release(staged[i].v.s);
 	}
+	if (pinned) table_release(t);
 	if (EG(exception)) RETURN_THROWS();
 	RETURN_BOOL(ok);
 }

@@ -57,6 +57,15 @@ $r['string without size'] = $caught(fn () => (new Ephpm\Table(1))->column('x', E
 $r['no rows'] = $caught(fn () => new Ephpm\Table(0));
 $r['no columns'] = $caught(fn () => (new Ephpm\Table(1))->create());
 $r['destroy'] = [$t->destroy(), $caught(fn () => $t->get('a'))];
+// a conversion that runs PHP which destroys the table it is writing to
+$d = new Ephpm\Table(2);
+$d->column('s', Ephpm\Table::TYPE_STRING, 10);
+$d->create();
+$evil = new class($d) {
+    public function __construct(private Ephpm\Table $table) {}
+    public function __toString(): string { $this->table->destroy(); return 'x'; }
+};
+$r['destroyed while converting'] = [$d->set('k', ['s' => $evil]), $caught(fn () => $d->get('k'))];
 $r['warnings'] = $warnings;
 
 // a subclass with Octane's typed overrides

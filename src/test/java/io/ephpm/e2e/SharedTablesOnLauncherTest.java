@@ -58,7 +58,7 @@ class SharedTablesOnLauncherTest {
             command.add(Distributions.phpHomeOption());
         }
         command.addAll(List.of("-jar", Distributions.serverJar().toString(), "--app", app.toString(), "--port",
-                Integer.toString(port), "--mode", mode, "--workers", Integer.toString(WORKERS)));
+                Integer.toString(port), "--mode", mode, "--workers", Integer.toString(WORKERS), "--status-path", "/_ephpm/status"));
         Map<String, String> environment = new HashMap<>();
         if (mode.equals("octane")) {
             environment.put("EPHPM_OCTANE_PATH", System.getenv("EPHPM_OCTANE_PATH"));
@@ -73,6 +73,9 @@ class SharedTablesOnLauncherTest {
             Set<Integer> countedBy = everyVisitCountedOnce(base, visits);
             assertEquals(WORKERS, countedBy.size(), "the visits were spread over all workers: " + countedBy);
             assertEquals(visits, getJson(base, "/api/visits").path("count").asInt());
+            JsonNode tables = getJson(base, "/_ephpm/status").path("tables");
+            assertTrue(tables.path("count").asInt() >= 2 && tables.path("memoryBytes").asLong() > 10 * 288,
+                    "the pool's status shows the app's tables: " + tables);
 
             String note = "note-" + System.nanoTime();
             assertEquals(note, getJson(base, "/api/visits?note=" + note).path("note").asText());

@@ -67,7 +67,7 @@ final class EphpmLibrary {
 
     static native int ephpm_opcache_restart_scheduled();
 
-    static native long ephpm_tables_new();
+    static native long ephpm_tables_new(long limitBytes);
 
     static native void ephpm_tables_release(long space);
 

@@ -13,10 +13,23 @@ public final class PhpTables implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** A new, empty space. The PHP runtime must be loaded ({@link PhpRuntime#start}). */
+    /** A new, empty space with no limit on its tables' memory. */
     public static PhpTables create(PhpRuntime runtime) {
+        return create(runtime, 0);
+    }
+
+    /**
+     * A new, empty space. The PHP runtime must be loaded ({@link PhpRuntime#start}).
+     *
+     * @param limitBytes the most native memory its tables may hold together (a table that would pass
+     *                   it is refused with a PHP Error); 0 for no limit
+     */
+    public static PhpTables create(PhpRuntime runtime, long limitBytes) {
         java.util.Objects.requireNonNull(runtime.description(), "runtime");
-        long handle = EphpmLibrary.ephpm_tables_new();
+        if (limitBytes < 0) {
+            throw new IllegalArgumentException("limitBytes must be 0 (no limit) or more, not " + limitBytes);
+        }
+        long handle = EphpmLibrary.ephpm_tables_new(limitBytes);
         if (handle == 0) {
             throw new OutOfMemoryError("no native memory for a table space");
         }

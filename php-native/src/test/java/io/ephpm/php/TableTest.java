@@ -57,6 +57,7 @@ class TableTest {
         expected.put("no rows", "\"ValueError: Ephpm\\\\Table::__construct(): Argument #1 ($table_size) must be between 1 and 268435456 rows\"");
         expected.put("no columns", "\"Error: Ephpm\\\\Table::create(): declare at least one column first\"");
         expected.put("destroy", "[true,\"" + NOT_CREATED + "\"]");
+        expected.put("destroyed while converting", "[true,\"" + NOT_CREATED + "\"]");
         expected.put("subclass", "[true,3,{\"v\":[1,0]}]");
         expected.put("shared without a space",
                 "\"Error: Ephpm\\\\Table::createShared(): this PHP thread belongs to no app, so there is nothing to share a table with\"");
@@ -164,6 +165,23 @@ class TableTest {
                     w.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void anAppsTablesTogetherStayWithinItsLimit() throws Exception {
+        try (PhpTables tables = PhpTables.create(Php.runtime(), 1 << 20); Php.Worker worker = Php.Worker.classic(0, tables)) {
+            // 1,024 rows of a 64-byte note: about 400 KiB; a second such table would pass 1 MiB
+            assertEquals("missing", worker.call(Php.get("table-shared.php", "table=first")).body());
+            long held = tables.memoryBytes();
+            assertTrue(held > 300 << 10 && held < 1 << 20, "held: " + held);
+            assertEquals("missing", worker.call(Php.get("table-shared.php", "table=second")).body());
+            String refused = worker.call(Php.get("table-shared.php", "table=third")).body();
+            assertTrue(refused.startsWith("Error: Ephpm\\Table::createShared(): cannot allocate 1024 rows for table 'third':"
+                    + " the app's tables would hold "), refused);
+            assertTrue(refused.endsWith(", over its table-memory of 1048576"), refused);
+            assertEquals(2, tables.tableCount());
+            assertEquals(2 * held, tables.memoryBytes(), "a refused table leaves nothing counted");
         }
     }
 

@@ -16,13 +16,16 @@ public final class AppTables implements AutoCloseable {
     private PhpTables tables;
     private boolean closed;
 
-    /** The space, made on first use (the PHP runtime must be started by then). */
-    public synchronized PhpTables tables(PhpRuntime runtime) {
+    /**
+     * The space, made on first use (the PHP runtime must be started by then) with this limit on its
+     * tables' memory; later contexts share it as it was made.
+     */
+    public synchronized PhpTables tables(PhpRuntime runtime, long limitBytes) {
         if (closed) {
             throw new IllegalStateException("the app's tables are closed");
         }
         if (tables == null) {
-            tables = PhpTables.create(runtime);
+            tables = PhpTables.create(runtime, limitBytes);
         }
         return tables;
     }

@@ -99,7 +99,7 @@ public class OctaneServlet extends HttpServlet {
             ownTables = new AppTables();
             appTables = ownTables;
         }
-        pool = new WorkerPool(settings, runtime, appTables.tables(runtime), name, logSink(context),
+        pool = new WorkerPool(settings, runtime, appTables.tables(runtime, settings.tableMemoryBytes()), name, logSink(context),
                 context.getServerInfo().startsWith("Apache Tomcat"));
         pool.start();
         registerMBean(context);
