@@ -1,19 +1,15 @@
-import io.ephpm.php.Outcome;
+import io.ephpm.php.BufferedResponse;
 import io.ephpm.php.PhpExchange;
 import io.ephpm.php.PhpRequest;
-import io.ephpm.php.PhpResponse;
 import io.ephpm.php.PhpRuntime;
 import io.ephpm.php.PhpRuntimeConfig;
 import io.ephpm.php.PhpTables;
 import io.ephpm.php.PhpThread;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -58,18 +54,19 @@ public final class TableDriver {
             throws Exception {
         long start = System.nanoTime() + 500_000_000L; // the same CLOCK_MONOTONIC as PHP's hrtime()
         String query = "store=" + store + "&seconds=" + seconds + "&start=" + start;
-        List<CompletableFuture<String>> outputs = new ArrayList<>();
+        List<BufferedResponse> outputs = new ArrayList<>();
         List<PhpThread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             LinkedBlockingQueue<PhpExchange> queue = new LinkedBlockingQueue<>();
-            Collected response = new Collected();
-            outputs.add(response.done);
+            BufferedResponse response = new BufferedResponse();
+            outputs.add(response);
             queue.add(new PhpExchange(request(script, query), response));
             started.add(PhpThread.classic(php, queue::poll).name("table-bench-" + t).tables(tables).start());
         }
         long[][] results = new long[threads][];
         for (int t = 0; t < threads; t++) {
-            String out = outputs.get(t).get().trim();
+            BufferedResponse response = outputs.get(t).await(Duration.ofMinutes(5));
+            String out = response.body().trim() + (response.outcome().isFailure() ? " " + response.outcome() + ": " + response.error() : "");
             try {
                 results[t] = Arrays.stream(out.split(" ")).mapToLong(Long::parseLong).toArray();
             } catch (NumberFormatException e) {
@@ -90,30 +87,5 @@ public final class TableDriver {
                 .variable("DOCUMENT_ROOT", script.getParent().toString())
                 .variable("SERVER_PROTOCOL", "HTTP/1.1")
                 .build();
-    }
-
-    private static final class Collected implements PhpResponse {
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        final CompletableFuture<String> done = new CompletableFuture<>();
-
-        @Override
-        public void headers(int status, List<Header> headers) {
-        }
-
-        @Override
-        public void body(ByteBuffer chunk) {
-            byte[] bytes = new byte[chunk.remaining()];
-            chunk.get(bytes);
-            body.write(bytes, 0, bytes.length);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void complete(Outcome outcome, String error) {
-            done.complete(body.toString(StandardCharsets.UTF_8) + (outcome.isFailure() ? " " + outcome + ": " + error : ""));
-        }
     }
 }

@@ -53,12 +53,8 @@ class SharedTablesOnLauncherTest {
     private void sharesTheRows(String mode, int visits, Path temp) throws Exception {
         Path app = SampleApp.copy(temp.resolve("app"));
         int port = ServerProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(ServerProcess.java()));
-        if (!Distributions.phpHomeOption().isEmpty()) {
-            command.add(Distributions.phpHomeOption());
-        }
-        command.addAll(List.of("-jar", Distributions.serverJar().toString(), "--app", app.toString(), "--port",
-                Integer.toString(port), "--mode", mode, "--workers", Integer.toString(WORKERS), "--status-path", "/_ephpm/status"));
+        List<String> command = Distributions.launcherCommand(app, port, "--mode", mode, "--workers", Integer.toString(WORKERS),
+                "--status-path", "/_ephpm/status");
         Map<String, String> environment = new HashMap<>();
         if (mode.equals("octane")) {
             environment.put("EPHPM_OCTANE_PATH", System.getenv("EPHPM_OCTANE_PATH"));

@@ -3,23 +3,20 @@ package io.ephpm.octane;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ephpm.php.Outcome;
+import io.ephpm.php.BufferedResponse;
 import io.ephpm.php.PhpExchange;
 import io.ephpm.php.PhpRequest;
-import io.ephpm.php.PhpResponse;
 import io.ephpm.php.PhpRuntime;
 import io.ephpm.php.PhpRuntimeConfig;
 import io.ephpm.php.PhpTables;
 import io.ephpm.php.PhpThread;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -127,34 +124,11 @@ class RuntimePhpUnitTest {
                 .variable("DOCUMENT_ROOT", RUNNER.getParent().toString())
                 .variable("SERVER_PROTOCOL", "HTTP/1.1")
                 .build();
-        Collected response = new Collected();
+        BufferedResponse response = new BufferedResponse();
         exchanges.put(new PhpExchange(request, response));
-        return response.done.get(10, TimeUnit.MINUTES);
-    }
-
-    private static final class Collected implements PhpResponse {
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        final CompletableFuture<String> done = new CompletableFuture<>();
-
-        @Override
-        public void headers(int status, List<Header> headers) {
-        }
-
-        @Override
-        public void body(ByteBuffer chunk) {
-            byte[] bytes = new byte[chunk.remaining()];
-            chunk.get(bytes);
-            body.write(bytes, 0, bytes.length);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void complete(Outcome outcome, String error) {
-            String text = body.toString(StandardCharsets.UTF_8);
-            done.complete(outcome.isFailure() ? text + "\nPHP ended with " + outcome + ": " + error + "\n" : text);
-        }
+        response.await(Duration.ofMinutes(10));
+        return response.outcome().isFailure()
+                ? response.body() + "\nPHP ended with " + response.outcome() + ": " + response.error() + "\n"
+                : response.body();
     }
 }
