@@ -28,7 +28,7 @@ if [ ! -f "$lib" ] || [ -n "$(find "$here/native" "$here/build-shim.sh" -newer "
   # initial-exec TLS: the per-thread context is read on every SAPI callback, without __tls_get_addr
   gcc -O2 -g -fPIC -shared -std=gnu11 -ftls-model=initial-exec -Wall -Wno-unused-parameter -Wno-unused-function -Werror=implicit-function-declaration \
     -I"$inc" -I"$inc/main" -I"$inc/TSRM" -I"$inc/Zend" -I"$inc/ext" -I"$inc/ext/date/lib" \
-    -o "$lib" "$here/native/ephpm.c" -lpthread -ldl
+    -o "$lib" "$here/native/ephpm.c" "$here/native/ephpm_table.c" -lpthread -ldl
 fi
 {
   echo "php.home=$php_home"

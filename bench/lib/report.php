@@ -284,6 +284,34 @@ if ($againstBaseline) {
     echo "\n";
 }
 
+// ------------------------------------------------------------------ shared tables
+$tableRows = is_file("$work/tables.txt") ? file("$work/tables.txt", FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) : [];
+if ($tableRows) {
+    echo "## Shared tables from PHP (a row of the Octane cache's layout: one get and one set)\n\n";
+    echo "In-process, no HTTP: PHP threads of one app at once, each timing its own operations with hrtime(); percentiles "
+        . "are the median of the threads' own, in ns, and include the timer's own cost (last column). The array is each "
+        . "thread's own PHP array: what Octane's cache is without Swoole, seen by one worker only.\n\n";
+    echo "| store | threads | ops/s | vs 1 thread | get p50 ns | get p99 ns | set p50 ns | set p99 ns | timer ns |\n";
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    $single = [];
+    $tableLatency = null;
+    foreach ($tableRows as $line) {
+        [$store, $threads, $ops, $get50, $get99, $set50, $set99, $timer] = explode(' ', $line) + array_fill(0, 8, '0');
+        $single[$store] ??= (float) $ops / max(1, (int) $threads);
+        $label = $store === 'table' ? 'shared Ephpm\\Table' : 'PHP array, per thread';
+        printf("| %s | %d | %.0f | %.2fx | %d | %d | %d | %d | %d |\n", $label, $threads, $ops, $single[$store] > 0 ? $ops / $single[$store] : 0,
+            $get50, $get99, $set50, $set99, $timer);
+        if ($store === 'table' && (int) $threads === 1) {
+            $tableLatency = max((int) $get50, (int) $set50);
+        }
+    }
+    if ($tableLatency !== null) {
+        printf("\n- **Target:** a get or set of the shared table <= 1 us at p50 from PHP, one thread: %d ns, %s.\n", $tableLatency,
+            $tableLatency <= 1000 ? 'met' : '**not met**');
+    }
+    echo "\n";
+}
+
 // ------------------------------------------------------------------ scaling
 $scaling = array_filter($rows, fn($r) => $r['table'] === 'scaling');
 if ($scaling) {

@@ -3,7 +3,7 @@
 namespace Ephpm\Octane;
 
 use Closure;
-use Laravel\Octane\ApplicationFactory;
+use Ephpm\Octane\Tables\SwooleTableAlias;
 use Laravel\Octane\Contracts\Worker as WorkerContract;
 use Laravel\Octane\RequestContext;
 use Laravel\Octane\Worker;
@@ -38,7 +38,9 @@ final class WorkerLoop
     public static function boot(string $basePath, EphpmClient $client, Closure $takeRequest, int $maxRequests = 0,
                                 ?Closure $finishRequest = null): self
     {
-        $worker = new Worker(new ApplicationFactory($basePath), $client);
+        SwooleTableAlias::install();
+
+        $worker = new Worker(new EphpmApplicationFactory($basePath), $client);
 
         try {
             $worker->boot();

@@ -33,6 +33,7 @@
 
 #include "ephpm.h"
 #include "ephpm_arginfo.h"
+#include "ephpm_table.h"
 
 ZEND_TSRMLS_CACHE_DEFINE()
 
@@ -1231,6 +1232,7 @@ static PHP_MINIT_FUNCTION(ephpm) {
 	replace_function("putenv", zif_ephpm_putenv);
 	bound_time_limits();
 	zend_observer_fiber_switch_register(remember_main_stack);
+	ephpm_table_minit();
 	return SUCCESS;
 }
 
@@ -1452,6 +1454,7 @@ int ephpm_thread_attach(int worker_id, const char *ini, const char *env, ephpm_n
 
 void ephpm_thread_detach(void) {
 	if (!ctx) return;
+	ephpm_table_thread_detach();
 	unregister_live_thread();
 	zend_hash_destroy(&ctx->env_sandbox);
 	zend_hash_destroy(&ctx->env);

@@ -91,6 +91,21 @@ int ephpm_worker_run(const char *script, const char *boot_envelope);
 
 /* 1 while OPcache has a restart of its shared memory pending (opcache_reset(), a full cache), else 0. */
 int ephpm_opcache_restart_scheduled(void);
+/*
+ * Shared tables (Ephpm\Table::createShared): one space per app. A space lives until Java releases
+ * it and no thread or table still holds it; its tables live as long as the space or an object that
+ * uses them.
+ */
+/* A new, empty space whose tables may hold at most limit bytes (0: no limit); 0 when out of memory. */
+int64_t ephpm_tables_new(int64_t limit);
+/* Java's reference is gone: the space's named tables go when no PHP object uses them any more. */
+void ephpm_tables_release(int64_t space);
+/* Bytes the tables created in the space hold (rows x row size, plus the index), and their number. */
+int64_t ephpm_tables_memory(int64_t space);
+int ephpm_tables_count(int64_t space);
+/* The space Ephpm\Table::createShared() uses on the calling thread (0: none); until detach. */
+void ephpm_thread_use_tables(int64_t space);
+
 /* The last error message seen on this thread (fatal error text), or "". */
 const char *ephpm_last_error(void);
 /* Memory this thread's PHP heap holds from the system (memory_get_usage(true)), in bytes. */

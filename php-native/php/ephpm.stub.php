@@ -1,6 +1,7 @@
 <?php
 /**
- * The functions the ePHPm SAPI (libephpm) gives PHP code, in the namespace Ephpm\Worker.
+ * The functions the ePHPm SAPI (libephpm) gives PHP code, in the namespace Ephpm\Worker, and its
+ * shared table class, Ephpm\Table (at the end of this file).
  * This file is documentation and an IDE stub; it is never loaded at run time.
  *
  * Besides these, the SAPI replaces getenv() and putenv(): PHP sees only the environment the
@@ -81,4 +82,70 @@ function getallheaders(): array {}
 
 /** The same as getallheaders(). */
 function apache_request_headers(): array {}
+}
+
+namespace Ephpm {
+
+/**
+ * Rows of typed columns in the JVM process's memory, with Swoole\Table's API. A table made with
+ * create() belongs to the object; one made with createShared() is shared by every PHP thread of
+ * the same app (worker or classic mode alike) and outlives workers: rotation, crash replacement,
+ * a reload. The Octane driver makes Swoole\Table an alias of this class.
+ *
+ * Every read and write locks the row's stripe: a get() never sees half of a set(), and incr()/decr()
+ * are atomic across threads. Keys have at most 255 bytes, string columns the size declared; a
+ * value or key too long, or a new row in a full table, is refused whole (warning, false), never cut.
+ */
+class Table implements \Iterator, \Countable
+{
+    public const TYPE_INT = 1;
+    public const TYPE_FLOAT = 2;
+    public const TYPE_STRING = 3;
+
+    /** @param int $table_size the most rows the table holds (all of them, exactly) */
+    public function __construct(int $table_size, float $conflict_proportion = 0.2) {}
+
+    /** Declares a column before create(); $size is the most bytes of a string column. */
+    public function column(string $name, int $type, int $size = 0): bool {}
+
+    /** Allocates size x row size bytes for this object's own table. */
+    public function create(): bool {}
+
+    /**
+     * The app's table of this name, made by the first thread that asks with these columns and
+     * size; an Error when the app has it with another layout.
+     */
+    public function createShared(string $name): bool {}
+
+    /** This object lets go of its table (a shared one stays for the app's other threads). */
+    public function destroy(): bool {}
+
+    /** Writes the given columns of the row, making it (other columns zero) when it is new. */
+    public function set(string $key, array $value): bool {}
+
+    /** The row as an array, or one column's value; false when there is no such row. */
+    public function get(string $key, ?string $field = null): mixed {}
+
+    public function exists(string $key): bool {}
+    public function exist(string $key): bool {}
+    public function del(string $key): bool {}
+    public function delete(string $key): bool {}
+
+    /** Adds to an int or float column atomically, making the row when it is new; the new value. */
+    public function incr(string $key, string $column, int|float $incrby = 1): int|float|false {}
+    public function decr(string $key, string $column, int|float $incrby = 1): int|float|false {}
+
+    public function count(): int {}
+    public function getSize(): int {}
+    public function getMemorySize(): int {}
+
+    /** @return array{num: int, size: int, memory_size: int, shared: bool}|false */
+    public function stats(): array|false {}
+
+    public function rewind(): void {}
+    public function valid(): bool {}
+    public function next(): void {}
+    public function current(): mixed {}
+    public function key(): mixed {}
+}
 }

@@ -65,6 +65,12 @@ return [
 
     'flush' => [],
 
+    // shared by every worker of the app (ePHPm keeps them in the JVM; see /visits)
+    'tables' => [
+        'visits:1' => ['count' => 'int'],
+        'visitors:10' => ['number' => 'int', 'worker' => 'int', 'at' => 'int', 'agent' => 'string:80'],
+    ],
+
     'cache' => ['rows' => 1000, 'bytes' => 10000],
 
     'garbage' => 50,

@@ -2,9 +2,12 @@
 
 use App\Http\Controllers\HomeController;
 use App\Http\Controllers\NoteController;
+use App\Http\Controllers\VisitController;
 use App\Http\Controllers\WorkerController;
 use Illuminate\Support\Facades\Route;
 
 Route::get('/hello', [HomeController::class, 'json']);
 Route::get('/notes', [NoteController::class, 'json']);
 Route::get('/worker', [WorkerController::class, 'json']);
+Route::get('/visits/hit', [VisitController::class, 'hit']);
+Route::get('/visits', [VisitController::class, 'board']);

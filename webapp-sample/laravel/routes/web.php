@@ -6,6 +6,7 @@ use App\Http\Controllers\HomeController;
 use App\Http\Controllers\NoteController;
 use App\Http\Controllers\SessionController;
 use App\Http\Controllers\UploadController;
+use App\Http\Controllers\VisitController;
 use App\Http\Controllers\WorkerController;
 use Illuminate\Support\Facades\Route;
 
@@ -24,6 +25,8 @@ Route::view('/download', 'download')->name('download');
 Route::get('/download/sample.bin', DownloadController::class)->name('download.file');
 
 Route::get('/worker', [WorkerController::class, 'show'])->name('worker');
+
+Route::get('/visits', [VisitController::class, 'show'])->name('visits');
 
 Route::post('/session/login', [SessionController::class, 'login'])->name('session.login');
 Route::get('/session/me', [SessionController::class, 'me'])->name('session.me');

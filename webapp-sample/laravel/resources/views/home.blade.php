@@ -19,5 +19,6 @@
         <li><a href="{{ route('events') }}">/events</a>: server-sent events, flushed one by one</li>
         <li><a href="{{ route('download') }}">/download</a>: a {{ config('sample.download_megabytes') }} MB download with Range</li>
         <li><a href="{{ route('worker') }}">/worker</a>: which PHP worker served you, and how many requests it has served</li>
+        <li><a href="{{ route('visits') }}">/visits</a>: a hit counter and the last visitors, in tables every worker shares</li>
     </ul>
 @endsection

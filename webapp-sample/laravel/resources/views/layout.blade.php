@@ -17,6 +17,7 @@
         <a href="{{ route('events') }}">Events</a>
         <a href="{{ route('download') }}">Download</a>
         <a href="{{ route('worker') }}">Worker</a>
+        <a href="{{ route('visits') }}">Visits</a>
     </nav>
 </header>
 <main>

@@ -2,6 +2,8 @@ package io.ephpm.e2e;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What the Maven build unpacked and built for these tests, passed in as system properties. */
 final class Distributions {
@@ -41,6 +43,17 @@ final class Distributions {
     /** -Dephpm.php.home for the server JVMs, when the build was given one. */
     static String phpHomeOption() {
         return phpHome().isEmpty() ? "" : "-Dephpm.php.home=" + phpHome();
+    }
+
+    /** The command that runs the launcher (with the build's PHP) serving the app on the port, with these options. */
+    static List<String> launcherCommand(Path app, int port, String... options) {
+        List<String> command = new ArrayList<>(List.of(ServerProcess.java()));
+        if (!phpHomeOption().isEmpty()) {
+            command.add(phpHomeOption());
+        }
+        command.addAll(List.of("-jar", serverJar().toString(), "--app", app.toString(), "--port", Integer.toString(port)));
+        command.addAll(List.of(options));
+        return command;
     }
 
     private static Path directory(String property) {

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +47,8 @@ class SampleOnLauncherTest {
         String octane = System.getenv("EPHPM_OCTANE_PATH");
         Path app = SampleApp.copy(temp.resolve("app"));
         int port = ServerProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(ServerProcess.java()));
-        if (!Distributions.phpHomeOption().isEmpty()) {
-            command.add(Distributions.phpHomeOption());
-        }
-        command.addAll(List.of("-jar", Distributions.serverJar().toString(), "--app", app.toString(), "--port",
-                Integer.toString(port), "--mode", mode, "--workers", "2", "--php", "upload_max_filesize=50M", "--php",
-                "post_max_size=50M"));
+        List<String> command = Distributions.launcherCommand(app, port, "--mode", mode, "--workers", "2",
+                "--php", "upload_max_filesize=50M", "--php", "post_max_size=50M");
         Map<String, String> environment = new HashMap<>();
         if (mode.equals("octane")) {
             environment.put("EPHPM_OCTANE_PATH", octane);

@@ -112,6 +112,22 @@ final class ServerProcess implements AutoCloseable {
                 + name + " log:\n" + log());
     }
 
+    /** SIGUSR1 (what octane:reload sends the launcher), then waits until the log says it reloaded. */
+    void reload(Duration timeout) throws IOException, InterruptedException {
+        long reloadsBefore = log().lines().filter(line -> line.equals("ePHPm reloaded")).count();
+        Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -USR1 " + pid() + " failed");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (log().lines().filter(line -> line.equals("ePHPm reloaded")).count() == reloadsBefore) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError(name + " did not reload within " + timeout + ":\n" + log());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** SIGTERM, then waits; returns the exit code. Fails (after killing it) when it does not stop in time. */
     int stop(Duration timeout) throws InterruptedException {
         if (!process.isAlive()) {

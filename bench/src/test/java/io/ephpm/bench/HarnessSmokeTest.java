@@ -26,7 +26,8 @@ class HarnessSmokeTest {
             // scaling rows: 1 worker on servers of its own, 2 workers at the end of the plain suite
             "| ePHPm worker | 1 |", "| nginx + php-fpm | 1 |", "| ePHPm classic | 2 |", "| Jetty fcgi-proxy + php-fpm | 2 |",
             "## Memory: RSS (MiB) with N booted Laravel workers",
-            "## Memory: RSS growth", "## Targets", "| req/s by round |", "| round by round |");
+            "## Memory: RSS growth", "## Targets", "| req/s by round |", "| round by round |",
+            "## Shared tables from PHP", "| shared Ephpm\\Table | 1 |", "| shared Ephpm\\Table | 2 |", "| PHP array, per thread | 2 |");
 
     @Test
     void smokeRunProducesEveryTable() throws Exception {

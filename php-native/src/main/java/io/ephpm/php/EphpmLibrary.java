@@ -66,4 +66,14 @@ final class EphpmLibrary {
     static native long ephpm_memory_usage();
 
     static native int ephpm_opcache_restart_scheduled();
+
+    static native long ephpm_tables_new(long limitBytes);
+
+    static native void ephpm_tables_release(long space);
+
+    static native long ephpm_tables_memory(long space);
+
+    static native int ephpm_tables_count(long space);
+
+    static native void ephpm_thread_use_tables(long space);
 }

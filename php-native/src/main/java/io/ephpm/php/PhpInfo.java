@@ -1,15 +1,9 @@
 package io.ephpm.php;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,29 +41,7 @@ public final class PhpInfo {
         try {
             script = Files.createTempFile("ephpm-phpinfo", ".php");
             Files.writeString(script, "<?php phpinfo();");
-            ByteArrayOutputStream html = new ByteArrayOutputStream();
-            CompletableFuture<Outcome> done = new CompletableFuture<>();
-            PhpResponse response = new PhpResponse() {
-                @Override
-                public void headers(int status, List<Header> headers) {
-                }
-
-                @Override
-                public void body(ByteBuffer chunk) {
-                    byte[] bytes = new byte[chunk.remaining()];
-                    chunk.get(bytes);
-                    html.writeBytes(bytes);
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public void complete(Outcome outcome, String error) {
-                    done.complete(outcome);
-                }
-            };
+            BufferedResponse response = new BufferedResponse();
             PhpRequest request = PhpRequest.builder()
                     .variable("REQUEST_METHOD", "GET")
                     .variable("SCRIPT_FILENAME", script.toString())
@@ -82,13 +54,13 @@ public final class PhpInfo {
                 served[0] = true;
                 return new PhpExchange(request, response);
             }).name("ephpm-phpinfo").start();
-            Outcome outcome = done.get(30, TimeUnit.SECONDS);
+            Outcome outcome = response.await(Duration.ofSeconds(30)).outcome();
             thread.join();
             if (outcome != Outcome.OK) {
                 throw new IllegalStateException("phpinfo() ended with " + outcome);
             }
-            return html.toString(StandardCharsets.UTF_8);
-        } catch (IOException | ExecutionException | TimeoutException e) {
+            return response.body();
+        } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("phpinfo() failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -49,6 +49,7 @@ public final class PhpThread extends Thread {
     private final PhpRequest environment;
     private final Listener listener;
     private final LogSink logSink;
+    private final PhpTables tables;
 
     // Strong references: libephpm holds these callbacks' native trampolines for the thread's life.
     private final EphpmLibrary.NextRequest nextRequestCallback = this::onNextRequest;
@@ -83,6 +84,7 @@ public final class PhpThread extends Thread {
         this.environment = environment.build();
         this.listener = b.listener != null ? b.listener : (t, o, e) -> { };
         this.logSink = b.logSink != null ? b.logSink : PhpThread::defaultLog;
+        this.tables = b.tables;
         setDaemon(true);
     }
 
@@ -136,6 +138,12 @@ public final class PhpThread extends Thread {
             return;
         }
         nativeToken = EphpmLibrary.ephpm_thread_token();
+        if (tables != null && !tables.useOnCurrentThread()) {
+            nativeToken = 0;
+            EphpmLibrary.ephpm_thread_detach();
+            listener.ended(this, outcome, "the app's shared tables are closed");
+            return;
+        }
         try {
             if (workerScript != null) {
                 bootEnvelope = pack(bootRequest);
@@ -358,6 +366,7 @@ public final class PhpThread extends Thread {
         private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
         private Listener listener;
         private LogSink logSink;
+        private PhpTables tables;
 
         private Builder(PhpRuntime runtime, ExchangeSource source, Path workerScript) {
             this.runtime = runtime;
@@ -413,6 +422,12 @@ public final class PhpThread extends Thread {
 
         public Builder logSink(LogSink sink) {
             this.logSink = sink;
+            return this;
+        }
+
+        /** The app's shared tables, which {@code Ephpm\Table::createShared()} reaches on this thread. */
+        public Builder tables(PhpTables tables) {
+            this.tables = tables;
             return this;
         }
 

@@ -91,6 +91,10 @@ final class Php {
         volatile String endError;
 
         private Worker(boolean worker, String script, int id) {
+            this(worker, script, id, null);
+        }
+
+        private Worker(boolean worker, String script, int id, PhpTables tables) {
             ExchangeSource source = () -> {
                 PhpExchange e = queue.take();
                 return e == STOP ? null : e;
@@ -106,7 +110,7 @@ final class Php {
                     throw new UncheckedIOException(e);
                 }
             }
-            thread = b.workerId(id).listener((t, outcome, error) -> {
+            thread = b.workerId(id).tables(tables).listener((t, outcome, error) -> {
                 endedWith = outcome;
                 endError = error;
             }).start();
@@ -118,6 +122,11 @@ final class Php {
 
         static Worker classic(int id) {
             return new Worker(false, null, id);
+        }
+
+        /** A classic-mode thread of the app whose shared tables are these. */
+        static Worker classic(int id, PhpTables tables) {
+            return new Worker(false, null, id, tables);
         }
 
         static Worker worker(String script) {

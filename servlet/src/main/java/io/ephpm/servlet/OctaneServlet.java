@@ -46,6 +46,7 @@ public class OctaneServlet extends HttpServlet {
     private transient CgiVariables cgi;
     private transient WorkerPool pool;
     private transient ObjectName mbeanName;
+    private transient AppTables ownTables;
     private transient boolean staticFilesNeedPathRewrite;
     private transient long postMaxSizeBytes;
     private transient BufferedBody.Policy bodyPolicy;
@@ -93,7 +94,13 @@ public class OctaneServlet extends HttpServlet {
             throw new UnavailableException("The PHP runtime cannot start: " + e.getMessage());
         }
         String name = poolName(context);
-        pool = new WorkerPool(settings, runtime, name, logSink(context), context.getServerInfo().startsWith("Apache Tomcat"));
+        AppTables appTables = context.getAttribute(AppTables.ATTRIBUTE) instanceof AppTables hosts ? hosts : null;
+        if (appTables == null) {
+            ownTables = new AppTables();
+            appTables = ownTables;
+        }
+        pool = new WorkerPool(settings, runtime, appTables.tables(runtime, settings.tableMemoryBytes()), name, logSink(context),
+                context.getServerInfo().startsWith("Apache Tomcat"));
         pool.start();
         registerMBean(context);
         context.log("ePHPm: serving " + settings.appRoot() + " in " + settings.mode().lowerCase() + " mode with "
@@ -307,6 +314,9 @@ public class OctaneServlet extends HttpServlet {
             getServletContext().log("ePHPm: draining " + settings.appRoot() + " (up to " + settings.drainTimeout().toSeconds() + " s)");
             pool.stop(settings.drainTimeout());
             getServletContext().log("ePHPm: stopped the PHP workers of " + settings.appRoot());
+        }
+        if (ownTables != null) {
+            ownTables.close();
         }
         if (mbeanName != null) {
             try {

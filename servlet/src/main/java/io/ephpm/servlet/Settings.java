@@ -42,9 +42,16 @@ public record Settings(
         Optional<String> statusPath,
         long bodyBufferBytes,
         Duration bodyTimeout,
-        long bodyMinRate) {
+        long bodyMinRate,
+        long tableMemoryBytes) {
 
     public static final String CONTEXT_PREFIX = "ephpm.";
+
+    /**
+     * The most native memory an app's shared tables may hold: PHP's memory_limit does not cover
+     * them, so this does (a script's own create() tables count too).
+     */
+    static final long DEFAULT_TABLE_MEMORY_BYTES = 1L << 30;
 
     /**
      * Microseconds an idle PHP thread spins for the next request before it sleeps: about the gap
@@ -180,9 +187,11 @@ public record Settings(
         Duration bodyTimeout = seconds(params, "body-timeout", DEFAULT_BODY_TIMEOUT_SECONDS);
         long bodyMinRate = Optional.ofNullable(params.get("body-min-rate"))
                 .map(v -> parse("body-min-rate", v, Settings::bytes)).orElse(DEFAULT_BODY_MIN_RATE);
+        long tableMemory = Optional.ofNullable(params.get("table-memory"))
+                .map(v -> parse("table-memory", v, Settings::bytes)).orElse(DEFAULT_TABLE_MEMORY_BYTES);
         Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
                 maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
-                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate);
+                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory);
         settings.postMaxSizeBytes();
         return settings;
     }
@@ -255,7 +264,7 @@ public record Settings(
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
                 maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath,
-                bodyBufferBytes, bodyTimeout, bodyMinRate);
+                bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.ephpm.php.Outcome;
 import io.ephpm.php.PhpExchange;
 import io.ephpm.php.PhpRequest;
 import io.ephpm.php.PhpRuntime;
+import io.ephpm.php.PhpTables;
 import io.ephpm.php.PhpThread;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
@@ -38,6 +39,7 @@ final class WorkerPool implements WorkerPoolMXBean {
 
     private final Settings settings;
     private final PhpRuntime runtime;
+    private final PhpTables tables;
     private final String name;
     private final PhpThread.LogSink logSink;
     private final RequestQueue queue;
@@ -80,10 +82,12 @@ final class WorkerPool implements WorkerPoolMXBean {
         }
     }
 
-    WorkerPool(Settings settings, PhpRuntime runtime, String name, PhpThread.LogSink logSink, boolean containerClosesFailedWrites) {
+    WorkerPool(Settings settings, PhpRuntime runtime, PhpTables tables, String name, PhpThread.LogSink logSink,
+               boolean containerClosesFailedWrites) {
         this.containerClosesFailedWrites = containerClosesFailedWrites;
         this.settings = settings;
         this.runtime = runtime;
+        this.tables = tables;
         this.name = name;
         this.logSink = logSink;
         this.queue = new RequestQueue(settings.idleSpin().toNanos());
@@ -194,6 +198,7 @@ final class WorkerPool implements WorkerPoolMXBean {
                 .environment(settings.environment())
                 .listener(this::ended)
                 .logSink(logSink)
+                .tables(tables)
                 .build();
         slot.thread = thread;
         slot.taker = new RequestQueue.Taker(thread);
@@ -464,6 +469,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         s.put("queueTimeouts", getQueueTimeouts());
         s.put("replays", getReplays());
         s.put("opcacheReloads", getOpcacheReloads());
+        s.put("tables", Map.of("count", getTableCount(), "memoryBytes", getTableMemoryBytes()));
         s.put("averageRequestMillis", getAverageRequestMillis());
         s.put("maxRequestMillis", getMaxRequestMillis());
         s.put("bootFailing", bootFailing);
@@ -540,5 +546,15 @@ final class WorkerPool implements WorkerPoolMXBean {
     @Override
     public long getMaxRequestMillis() {
         return TimeUnit.NANOSECONDS.toMillis(maxRequestNanos.get());
+    }
+
+    @Override
+    public int getTableCount() {
+        return tables.tableCount();
+    }
+
+    @Override
+    public long getTableMemoryBytes() {
+        return tables.memoryBytes();
     }
 }

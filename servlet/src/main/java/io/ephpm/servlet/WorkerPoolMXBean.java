@@ -29,5 +29,10 @@ public interface WorkerPoolMXBean {
 
     double getAverageRequestMillis();
 
+    /** The app's shared tables (Ephpm\Table::createShared(), Octane's tables and cache), and the native memory they hold. */
+    int getTableCount();
+
+    long getTableMemoryBytes();
+
     long getMaxRequestMillis();
 }

@@ -114,6 +114,14 @@ class SettingsTest {
     }
 
     @Test
+    void sharedTablesHoldAtMostOneGigabyteUnlessSetOtherwise() {
+        assertEquals(1L << 30, read(Map.of()).tableMemoryBytes());
+        assertEquals(64L << 20, read(Map.of("table-memory", "64M")).tableMemoryBytes());
+        assertEquals(0, read(Map.of("table-memory", "0")).tableMemoryBytes());
+        assertMessage(Map.of("table-memory", "lots"), "'table-memory' must be a size such as 256M");
+    }
+
+    @Test
     void postMaxSizeComesFromPhpSettingThenIniFileThenPhpsDefault() throws Exception {
         assertEquals(8L * 1024 * 1024, read(Map.of()).postMaxSizeBytes());
         Path ini = Files.writeString(webapp.resolve("php.ini"), "[PHP]\n; post_max_size = 1G\npost_max_size = 8M\n"

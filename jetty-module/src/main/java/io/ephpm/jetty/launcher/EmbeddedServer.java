@@ -2,6 +2,7 @@ package io.ephpm.jetty.launcher;
 
 import io.ephpm.jetty.EphpmApp;
 import io.ephpm.jetty.EphpmContexts;
+import io.ephpm.servlet.AppTables;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -11,7 +12,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 /**
  * A Jetty 12 server with one ePHPm context. Stopping is graceful: new requests are refused while
  * queued and in-flight ones finish within the app's drain-timeout, then the server stops. Reloading starts a fresh context
- * (every worker boots again) before the old one drains, so requests keep being served.
+ * (every worker boots again) before the old one drains, so requests keep being served; the app's
+ * shared tables stay, as they would through Octane's reload on Swoole.
  */
 final class EmbeddedServer {
     private static final long STOP_TIMEOUT_MILLIS = 30_000;
@@ -26,6 +28,7 @@ final class EmbeddedServer {
     private final Server server = new Server();
     private final ContextHandlerCollection contexts = new ContextHandlerCollection();
     private final ServerConnector connector = new ServerConnector(server);
+    private final AppTables tables = new AppTables();
     private ServletContextHandler current;
 
     EmbeddedServer(String host, int port, EphpmApp app) {
@@ -39,8 +42,14 @@ final class EmbeddedServer {
         server.setStopAtShutdown(true);
     }
 
+    private ServletContextHandler newContext() {
+        ServletContextHandler context = EphpmContexts.create(app);
+        context.setAttribute(AppTables.ATTRIBUTE, tables);
+        return context;
+    }
+
     void start() throws Exception {
-        current = EphpmContexts.create(app);
+        current = newContext();
         contexts.addHandler(current);
         server.start();
     }
@@ -50,7 +59,7 @@ final class EmbeddedServer {
     }
 
     synchronized void reload() throws Exception {
-        ServletContextHandler fresh = EphpmContexts.create(app);
+        ServletContextHandler fresh = newContext();
         fresh.setServer(server);
         fresh.start();
         if (!fresh.isAvailable()) {
@@ -79,6 +88,7 @@ final class EmbeddedServer {
             app.stop();
         }
         server.stop();
+        tables.close();
     }
 
     void join() throws InterruptedException {
