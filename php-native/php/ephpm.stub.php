@@ -90,7 +90,7 @@ namespace Ephpm {
  * Rows of typed columns in the JVM process's memory, with Swoole\Table's API. A table made with
  * create() belongs to the object; one made with createShared() is shared by every PHP thread of
  * the same app (worker or classic mode alike) and outlives workers: rotation, crash replacement,
- * a reload. The Octane driver makes Swoole\Table an alias of this class.
+ * a reload. The Octane driver declares Swoole\Table as this class under Swoole's name.
  *
  * Every read and write locks the row's stripe: a get() never sees half of a set(), and incr()/decr()
  * are atomic across threads. Keys have at most 255 bytes, string columns the size declared; a

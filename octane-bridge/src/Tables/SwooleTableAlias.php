@@ -4,9 +4,10 @@ namespace Ephpm\Octane\Tables;
 
 /**
  * Where ext-swoole is absent, Swoole\Table is the runtime's Ephpm\Table (the same API, rows shared
- * by every worker of the app), so that Octane's SwooleTable, TableFactory and OctaneStore run as
- * they are. Octane's SwooleTable picks its typed declarations by SWOOLE_VERSION_ID, which Ephpm\Table's
- * match: the constant is defined when Swoole did not.
+ * by every worker of the app; declared as a subclass with nothing of its own, swoole-table.php), so
+ * that Octane's SwooleTable, TableFactory and OctaneStore run as they are. Octane's SwooleTable
+ * picks its typed declarations by SWOOLE_VERSION_ID, which Ephpm\Table's match: the constant is
+ * defined when Swoole did not.
  */
 final class SwooleTableAlias
 {
@@ -22,7 +23,7 @@ final class SwooleTableAlias
         }
 
         if (! class_exists(\Swoole\Table::class, false) && ! extension_loaded('swoole') && ! extension_loaded('openswoole')) {
-            class_alias(\Ephpm\Table::class, \Swoole\Table::class);
+            require_once __DIR__.'/swoole-table.php';
         }
 
         if (! defined('SWOOLE_VERSION_ID')) {
