@@ -21,7 +21,10 @@ grep -q '#define ZTS 1' "$php_home/include/php/main/php_config.h" \
 arch_dir="$out/io/ephpm/php/native/linux-$(uname -m | sed 's/x86_64/x86-64/;s/aarch64/aarch64/')"
 mkdir -p "$arch_dir"
 lib="$arch_dir/libephpm.so"
-if [ ! -f "$lib" ] || [ -n "$(find "$here/native" "$here/build-shim.sh" -newer "$lib" -type f)" ] || [ "$php_home/.complete" -nt "$lib" ]; then
+# the PHP build the library was compiled against: another one (PHP_VERSION=8.2 after 8.4) rebuilds it
+built_against="$(dirname "$out")/libephpm.php-home"
+if [ ! -f "$lib" ] || [ "$(cat "$built_against" 2>/dev/null)" != "$php_home" ] \
+  || [ -n "$(find "$here/native" "$here/build-shim.sh" -newer "$lib" -type f)" ] || [ "$php_home/.complete" -nt "$lib" ]; then
   echo "[shim] compiling libephpm against $php_home" >&2
   # libphp is not linked here: the runtime loads it first with RTLD_GLOBAL, and the
   # extensions PHP loads (opcache.so) need its symbols global as well.
@@ -29,6 +32,7 @@ if [ ! -f "$lib" ] || [ -n "$(find "$here/native" "$here/build-shim.sh" -newer "
   gcc -O2 -g -fPIC -shared -std=gnu11 -ftls-model=initial-exec -Wall -Wno-unused-parameter -Wno-unused-function -Werror=implicit-function-declaration \
     -I"$inc" -I"$inc/main" -I"$inc/TSRM" -I"$inc/Zend" -I"$inc/ext" -I"$inc/ext/date/lib" \
     -o "$lib" "$here/native/ephpm.c" "$here/native/ephpm_table.c" -lpthread -ldl
+  echo "$php_home" >"$built_against"
 fi
 {
   echo "php.home=$php_home"
