@@ -60,7 +60,7 @@ public final class TableDriver {
             LinkedBlockingQueue<PhpExchange> queue = new LinkedBlockingQueue<>();
             BufferedResponse response = new BufferedResponse();
             outputs.add(response);
-            queue.add(new PhpExchange(request(script, query), response));
+            queue.add(new PhpExchange(request(script, query + "&thread=" + t), response));
             started.add(PhpThread.classic(php, queue::poll).name("table-bench-" + t).tables(tables).start());
         }
         long[][] results = new long[threads][];

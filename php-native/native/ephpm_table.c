@@ -48,6 +48,11 @@ typedef struct {
 
 typedef struct table_space table_space;
 
+/* A stripe's mutex on a cache line of its own: threads locking neighbouring stripes do not contend. */
+typedef struct {
+	pthread_mutex_t lock;
+} __attribute__((aligned(64))) stripe_lock;
+
 typedef struct table {
 	atomic_int refs;
 	table_space *space;        /* the space whose memory it counts in, or NULL */
@@ -62,7 +67,7 @@ typedef struct table {
 	uint32_t *buckets;         /* row index + 1 of the chain's first row; 0: empty */
 	char *data;
 	size_t memory;
-	pthread_mutex_t stripes[TABLE_STRIPES];
+	stripe_lock stripes[TABLE_STRIPES];
 	pthread_mutex_t free_lock;
 	uint32_t free_head;        /* row index + 1; 0: none freed */
 	uint32_t never_used;       /* rows from here on were never handed out */
@@ -140,7 +145,7 @@ static void table_release(table *t) {
 		atomic_fetch_sub(&t->space->tables, 1);
 		space_release(t->space);
 	}
-	for (int i = 0; i < TABLE_STRIPES; i++) pthread_mutex_destroy(&t->stripes[i]);
+	for (int i = 0; i < TABLE_STRIPES; i++) pthread_mutex_destroy(&t->stripes[i].lock);
 	pthread_mutex_destroy(&t->free_lock);
 	free(t->buckets);
 	free(t->data);
@@ -167,8 +172,10 @@ static __thread char table_error[160];
 
 /* A table with these columns and rows, or NULL with *error set. */
 static table *table_new(uint32_t rows, const table_column *cols, uint32_t ncols, table_space *space, const char **error) {
-	table *t = calloc(1, sizeof *t);
+	size_t table_size = (sizeof(table) + 63) & ~(size_t)63;
+	table *t = aligned_alloc(64, table_size); /* its stripe locks each on a cache line */
 	if (!t) { *error = "out of memory"; return NULL; }
+	memset(t, 0, table_size);
 	t->rows = rows;
 	t->ncols = ncols;
 	memcpy(t->cols, cols, ncols * sizeof *cols);
@@ -207,7 +214,7 @@ static table *table_new(uint32_t rows, const table_column *cols, uint32_t ncols,
 		*error = "out of memory for its rows";
 		return NULL;
 	}
-	for (int i = 0; i < TABLE_STRIPES; i++) pthread_mutex_init(&t->stripes[i], NULL);
+	for (int i = 0; i < TABLE_STRIPES; i++) pthread_mutex_init(&t->stripes[i].lock, NULL);
 	pthread_mutex_init(&t->free_lock, NULL);
 	atomic_init(&t->refs, 1);
 	if (space) {
@@ -234,7 +241,7 @@ static inline uint32_t key_hash(const char *key, size_t len) {
 }
 
 static inline pthread_mutex_t *stripe_of(table *t, uint32_t hash) {
-	return &t->stripes[(hash & t->bucket_mask) & (TABLE_STRIPES - 1)];
+	return &t->stripes[(hash & t->bucket_mask) & (TABLE_STRIPES - 1)].lock;
 }
 
 /* The row with this key (index + 1), or 0; *link is where the chain points at it. The stripe is held. */

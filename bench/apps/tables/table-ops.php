@@ -10,6 +10,9 @@ $store = $_GET['store'] ?? 'table';
 $seconds = (float) ($_GET['seconds'] ?? 2);
 $start = (int) ($_GET['start'] ?? 0);
 $keys = 1000;
+// each thread walks the keys from a starting point of its own, as independent requests would,
+// rather than all threads in step on the same row
+$offset = ((int) ($_GET['thread'] ?? 0) * 397) % $keys;
 
 $value = serialize(str_repeat('v', 100));
 $row = ['value' => $value, 'expiration' => 2000000000];
@@ -47,7 +50,7 @@ $found = 0;
 // the same loop twice, so that neither store pays a call the other does not
 if ($store === 'table') {
     for ($i = 0; ; $i++) {
-        $key = $names[$i % $keys];
+        $key = $names[($i + $offset) % $keys];
         $t = hrtime(true);
         $found += $table->get($key) !== false ? 1 : 0;
         $g = hrtime(true);
@@ -61,7 +64,7 @@ if ($store === 'table') {
     }
 } else {
     for ($i = 0; ; $i++) {
-        $key = $names[$i % $keys];
+        $key = $names[($i + $offset) % $keys];
         $t = hrtime(true);
         $found += ($array[$key] ?? false) !== false ? 1 : 0;
         $g = hrtime(true);
