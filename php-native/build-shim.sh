@@ -37,4 +37,5 @@ fi
 {
   echo "php.home=$php_home"
   echo "php.version=$(sed -n 's/^#define PHP_VERSION "\(.*\)"/\1/p' "$inc/main/php_version.h")"
+  echo "zend.module.api=$(sed -n 's/^#define ZEND_MODULE_API_NO \([0-9]*\).*/\1/p' "$inc/Zend/zend_modules.h")"
 } > "$out/io/ephpm/php/ephpm-build.properties"

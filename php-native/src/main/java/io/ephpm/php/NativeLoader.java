@@ -50,6 +50,9 @@ final class NativeLoader {
         if (libephpm != null) {
             return;
         }
+        if (System.getProperty(SHIM_OVERRIDE_PROPERTY, "").isBlank()) {
+            requireSameModuleApi(home, PhpHome.buildProperties());
+        }
         libphp = NativeLibrary.getInstance(home.library().toString(),
                 Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE));
         Path shim = shimPath();
@@ -57,6 +60,21 @@ final class NativeLoader {
                 Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE, Library.OPTION_STRING_ENCODING, "UTF-8"));
         EphpmLibrary.register(ephpm);
         libephpm = ephpm;
+    }
+
+    /**
+     * The libephpm in this jar reads Zend's structures as the headers it was compiled with lay them out:
+     * with a libphp of another PHP version it would corrupt memory, so that pairing is refused.
+     */
+    static void requireSameModuleApi(PhpHome home, java.util.Properties shimBuild) {
+        String compiledFor = shimBuild.getProperty("zend.module.api", "");
+        String given = home.moduleApi().orElse("");
+        if (!compiledFor.isEmpty() && !given.isEmpty() && !compiledFor.equals(given)) {
+            throw new IllegalStateException("libephpm in this jar was compiled for PHP " + shimBuild.getProperty("php.version", "?")
+                    + " (Zend module API " + compiledFor + "), but " + home + " is another PHP version (module API " + given
+                    + "); build the jar against that PHP (mvn -D" + PhpHome.PROPERTY + "=" + home + " package), or point "
+                    + PhpHome.PROPERTY + " at the PHP build it was made for");
+        }
     }
 
     private static Path shimPath() {

@@ -51,16 +51,37 @@ public final class PhpHome {
     }
 
     private static Optional<Path> fromBuild() {
+        String home = buildProperties().getProperty("php.home");
+        return home == null || !Files.isDirectory(Path.of(home)) ? Optional.empty() : Optional.of(Path.of(home));
+    }
+
+    /** What build-shim.sh recorded about the PHP build libephpm was compiled against (empty when absent). */
+    static Properties buildProperties() {
+        Properties p = new Properties();
         try (InputStream in = PhpHome.class.getResourceAsStream(BUILD_PROPERTIES)) {
-            if (in == null) {
-                return Optional.empty();
+            if (in != null) {
+                p.load(in);
             }
-            Properties p = new Properties();
-            p.load(in);
-            String home = p.getProperty("php.home");
-            return home == null || !Files.isDirectory(Path.of(home)) ? Optional.empty() : Optional.of(Path.of(home));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    /**
+     * Zend's module API number of this build (ZEND_MODULE_API_NO, one per PHP minor version), from its
+     * headers; empty for a build without them.
+     */
+    public Optional<String> moduleApi() {
+        Path header = root.resolve("include/php/Zend/zend_modules.h");
+        if (!Files.isRegularFile(header)) {
+            return Optional.empty();
+        }
+        try (Stream<String> lines = Files.lines(header)) {
+            return lines.filter(l -> l.startsWith("#define ZEND_MODULE_API_NO "))
+                    .map(l -> l.substring("#define ZEND_MODULE_API_NO ".length()).trim().split("\\s+")[0]).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -159,4 +159,18 @@ class NativeLoaderTest {
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
+
+    @Test
+    void aLibphpOfAnotherPhpVersionThanTheShimWasCompiledForIsRefused() {
+        PhpHome home = Php.runtime().config().home();
+        String api = home.moduleApi().orElseThrow();
+        assertEquals(api, PhpHome.buildProperties().getProperty("zend.module.api"), "the jar records the API libephpm was compiled for");
+        java.util.Properties other = new java.util.Properties();
+        other.setProperty("php.version", "8.0.30");
+        other.setProperty("zend.module.api", "20200930");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> NativeLoader.requireSameModuleApi(home, other));
+        assertTrue(refused.getMessage().startsWith("libephpm in this jar was compiled for PHP 8.0.30 (Zend module API 20200930), but "
+                + home + " is another PHP version (module API " + api + ")"), refused.getMessage());
+        NativeLoader.requireSameModuleApi(home, PhpHome.buildProperties());
+    }
 }
