@@ -13,4 +13,5 @@ Route::get('/worker', [WorkerController::class, 'json']);
 Route::get('/visits/hit', [VisitController::class, 'hit']);
 Route::get('/visits', [VisitController::class, 'board']);
 Route::get('/concurrently', [BackgroundController::class, 'concurrently']);
+Route::get('/dispatch', [BackgroundController::class, 'dispatch']);
 Route::get('/ticks', [BackgroundController::class, 'ticks']);

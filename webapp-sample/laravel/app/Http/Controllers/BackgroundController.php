@@ -50,11 +50,21 @@ class BackgroundController
         ]);
     }
 
-    /** Seconds counted by the tick, and the interval cache value as this worker reads it. */
+    /** Queues ?n= tasks that each count themselves in a shared table, and answers at once. */
+    public function dispatch(Request $request): JsonResponse
+    {
+        $tasks = array_fill(0, max(1, min(16, (int) $request->query('n', 3))), fn () => Octane::table('ticks')->incr('dispatched', 'count'));
+        Octane::tasks()->dispatch($tasks);
+
+        return response()->json(['dispatched' => count($tasks)]);
+    }
+
+    /** Seconds counted by the tick, dispatched tasks that ran, and the interval cache value as this worker reads it. */
     public function ticks(): JsonResponse
     {
         return response()->json([
             'seconds' => (int) (Octane::table('ticks')->get('seconds', 'count') ?: 0),
+            'dispatched' => (int) (Octane::table('ticks')->get('dispatched', 'count') ?: 0),
             'clock' => Cache::store('octane')->get('sample-clock'),
             'worker' => Background::worker(),
         ]);

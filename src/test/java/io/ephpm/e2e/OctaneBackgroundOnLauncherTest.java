@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sample's Octane::concurrently(), Octane::tick() and Cache::interval() (App\Support\Background)
  * on the launcher in octane mode, with real laravel/octane: tasks in parallel on the task workers,
- * TaskException and TaskTimeoutException, no deadlock under load, ticks once a second on the tick
+ * TaskException and TaskTimeoutException, no deadlock under load, dispatched tasks run, ticks once a second on the tick
  * thread, a failing tick logged without stopping the others, the interval value shared.
  */
 @EnabledIf(value = "io.ephpm.e2e.SampleOnLauncherTest#octaneCheckoutGiven",
@@ -80,6 +80,13 @@ class OctaneBackgroundOnLauncherTest {
             JsonNode status = get(app.base, "/_ephpm/status", 200);
             assertEquals(0, status.path("taskWorkers").path("queued").asInt(), status::toString);
             assertTrue(status.path("tasks").path("completed").asInt() >= 150, status::toString);
+
+            assertEquals(4, get(app.base, "/api/dispatch?n=4", 200).path("dispatched").asInt());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (get(app.base, "/api/ticks", 200).path("dispatched").asInt() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(4, get(app.base, "/api/ticks", 200).path("dispatched").asInt(), "the dispatched tasks ran");
         }
     }
 
