@@ -1,6 +1,7 @@
 package io.ephpm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,6 +133,9 @@ class OctaneBackgroundOnLauncherTest {
             }
             assertEquals(2, workers.size(), "both workers read one interval value: " + clocks);
             assertTrue(!clocks.iterator().next().isEmpty() && !clocks.contains(""), () -> "the interval value was computed: " + clocks);
+            String before = clocks.iterator().next();
+            Thread.sleep(2500);
+            assertNotEquals(before, get(app.base, "/api/ticks", 200).path("clock").path("at").asText(), "ticks refresh the interval value");
         }
     }
 
