@@ -312,6 +312,31 @@ if ($tableRows) {
     echo "\n";
 }
 
+// ------------------------------------------------------------------ tasks
+$taskRows = is_file("$work/tasks.txt") ? file("$work/tasks.txt", FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) : [];
+if ($taskRows) {
+    echo "## Tasks: \\Ephpm\\Worker\\run_tasks() round trips (Octane::concurrently() under ePHPm)\n\n";
+    echo "In-process, no HTTP, no Laravel: PHP caller threads hand empty tasks to the task worker threads and wait for "
+        . "all of them; each caller times its calls with hrtime(). Percentiles are the median of the callers' own, in us. "
+        . "Laravel's part of a round trip (serializing the closure, Octane's sandboxed handleTask()) comes on top.\n\n";
+    echo "| tasks a call | callers | task workers | calls/s | tasks/s | p50 us | p99 us |\n";
+    echo "|---:|---:|---:|---:|---:|---:|---:|\n";
+    $roundTrip = null;
+    foreach ($taskRows as $line) {
+        [$tasks, $callers, $workers, $calls, $p50, $p99] = explode(' ', $line) + array_fill(0, 7, '0');
+        printf("| %d | %d | %d | %.0f | %.0f | %.1f | %.1f |\n", $tasks, $callers, $workers, $calls, $calls * $tasks,
+            $p50 / 1000, $p99 / 1000);
+        if ((int) $tasks === 1 && (int) $callers === 1) {
+            $roundTrip = (int) $p50;
+        }
+    }
+    if ($roundTrip !== null) {
+        printf("\n- **Target:** one round trip with an empty task <= 200 us at p50: %.1f us, %s.\n", $roundTrip / 1000,
+            $roundTrip <= 200000 ? 'met' : '**not met**');
+    }
+    echo "\n";
+}
+
 // ------------------------------------------------------------------ scaling
 $scaling = array_filter($rows, fn($r) => $r['table'] === 'scaling');
 if ($scaling) {

@@ -7,6 +7,8 @@
  */
 
 use Ephpm\Octane\EphpmClient;
+use Ephpm\Octane\TaskWorkerLoop;
+use Ephpm\Octane\TickWorkerLoop;
 use Ephpm\Octane\WorkerLoop;
 use Laravel\Octane\Exceptions\DdException;
 
@@ -83,4 +85,14 @@ $loop = WorkerLoop::boot(
     static fn (): bool => function_exists('Ephpm\Worker\finish_request') && \Ephpm\Worker\finish_request(),
 );
 
-$loop->run();
+// The runtime runs this script on three kinds of thread: request workers, task workers
+// (Octane::concurrently()) and the app's tick thread.
+match ($bootVariable('EPHPM_WORKER_ROLE') ?? 'request') {
+    'task' => (new TaskWorkerLoop($loop->worker(), static fn (): ?array => \Ephpm\Worker\take_request()))->run(),
+    'tick' => (new TickWorkerLoop(
+        $loop->worker(),
+        static fn (): ?array => \Ephpm\Worker\take_request(),
+        (bool) ($loop->worker()->application()['config']->get('octane.tick') ?? true),
+    ))->run(),
+    default => $loop->run(),
+};

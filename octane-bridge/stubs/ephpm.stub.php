@@ -38,3 +38,14 @@ function worker_info(): array {}
  * @return bool false when the file cannot be handed over (the caller then sends it itself)
  */
 function send_file(string $path, int $offset = 0, int $length = -1): bool {}
+
+/**
+ * Runs the tasks (strings) on the app's task workers in parallel and waits up to $waitMilliseconds.
+ *
+ * @return list<string|false|\RuntimeException>|null each task's output, false when unfinished, or the
+ *         error that ended it; null when the app has no task workers
+ */
+function run_tasks(array $payloads, int $waitMilliseconds): ?array {}
+
+/** Queues the tasks on the app's task workers without waiting; false when there are none. */
+function dispatch_tasks(array $payloads): bool {}

@@ -55,6 +55,7 @@ typedef struct {
 	ephpm_emit_fn emit;
 	ephpm_read_body_fn read_body;
 	ephpm_log_fn log;
+	ephpm_run_tasks_fn run_tasks;
 	int worker_id;
 	int mode;
 
@@ -1208,11 +1209,138 @@ PHP_FUNCTION(ephpm_worker_info) {
 	add_assoc_long(return_value, "requests", ctx ? (zend_long)ctx->requests : 0);
 }
 
+/* ---------------------------------------------------------------- tasks */
+
+typedef struct {
+	const char *payloads;
+	int payloads_len;
+	int wait_ms;
+	const char *answer;
+} run_tasks_call;
+
+static void java_run_tasks(void *arg) {
+	run_tasks_call *c = arg;
+	c->answer = ctx->run_tasks(c->payloads, c->payloads_len, c->wait_ms);
+}
+
+/* The payloads in the format of ephpm.h, emalloc'ed; NULL (a TypeError thrown) when one is not a string. */
+static char *pack_task_payloads(HashTable *payloads, size_t *length) {
+	size_t size = 4;
+	zval *payload;
+	ZEND_HASH_FOREACH_VAL(payloads, payload) {
+		ZVAL_DEREF(payload);
+		if (Z_TYPE_P(payload) != IS_STRING) {
+			zend_type_error("Each task payload must be a string, %s given", zend_zval_type_name(payload));
+			return NULL;
+		}
+		if (Z_STRLEN_P(payload) > INT32_MAX - 8 || size + 4 + Z_STRLEN_P(payload) > INT32_MAX) {
+			zend_value_error("The task payloads exceed 2 GB together");
+			return NULL;
+		}
+		size += 4 + Z_STRLEN_P(payload);
+	} ZEND_HASH_FOREACH_END();
+	char *buffer = emalloc(size), *at = buffer;
+	uint32_t count = zend_hash_num_elements(payloads);
+	memcpy(at, &count, 4);
+	at += 4;
+	ZEND_HASH_FOREACH_VAL(payloads, payload) {
+		ZVAL_DEREF(payload);
+		uint32_t len = (uint32_t)Z_STRLEN_P(payload);
+		memcpy(at, &len, 4);
+		memcpy(at + 4, Z_STRVAL_P(payload), len);
+		at += 4 + len;
+	} ZEND_HASH_FOREACH_END();
+	*length = size;
+	return buffer;
+}
+
+/* Hands the payloads to Java, with the execution timer paused: waiting on other threads is not this script's CPU. */
+static const char *call_run_tasks(HashTable *payloads, int wait_ms) {
+	size_t length;
+	char *packed = pack_task_payloads(payloads, &length);
+	if (!packed) return NULL;
+	run_tasks_call call = {packed, (int)length, wait_ms, NULL};
+	paused_timer paused = pause_execution_timer();
+	bool reached = call_java(java_run_tasks, &call);
+	resume_execution_timer(paused);
+	efree(packed);
+	if (!reached) zend_throw_error(NULL, "ePHPm: no stack left to hand tasks over from this Fiber");
+	return call.answer;
+}
+
+static void add_task_failure(zval *results, const char *message, uint32_t length) {
+	zval failure;
+	object_init_ex(&failure, spl_ce_RuntimeException);
+	zend_string *text = zend_string_init(message, length, 0);
+	zend_update_property_str(zend_ce_exception, Z_OBJ(failure), "message", sizeof("message") - 1, text);
+	zend_string_release(text);
+	add_next_index_zval(results, &failure);
+}
+
+/* Java's answer as a list: the output of each task, false for an unfinished one, a RuntimeException for a failed one. */
+static void unpack_task_results(const char *answer, uint32_t expected, zval *results) {
+	uint32_t count;
+	memcpy(&count, answer, 4);
+	answer += 4;
+	array_init_size(results, expected);
+	for (uint32_t i = 0; i < expected; i++) {
+		if (i >= count) {
+			add_next_index_bool(results, 0);
+			continue;
+		}
+		uint32_t state, length;
+		memcpy(&state, answer, 4);
+		memcpy(&length, answer + 4, 4);
+		const char *bytes = answer + 8;
+		answer = bytes + length;
+		if (state == EPHPM_TASK_DONE) add_next_index_stringl(results, bytes, length);
+		else if (state == EPHPM_TASK_FAILED) add_task_failure(results, bytes, length);
+		else add_next_index_bool(results, 0);
+	}
+}
+
+PHP_FUNCTION(ephpm_run_tasks) {
+	HashTable *payloads;
+	zend_long wait_ms;
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_ARRAY_HT(payloads)
+		Z_PARAM_LONG(wait_ms)
+	ZEND_PARSE_PARAMETERS_END();
+	if (wait_ms < 0 || wait_ms > INT32_MAX) {
+		zend_argument_value_error(2, "must be between 0 and %d", INT32_MAX);
+		RETURN_THROWS();
+	}
+	if (!ctx || !ctx->run_tasks) RETURN_NULL();
+	if (zend_hash_num_elements(payloads) == 0) RETURN_EMPTY_ARRAY();
+	const char *answer = call_run_tasks(payloads, (int)wait_ms);
+	if (EG(exception)) RETURN_THROWS();
+	if (!answer) RETURN_NULL();
+	unpack_task_results(answer, zend_hash_num_elements(payloads), return_value);
+}
+
+PHP_FUNCTION(ephpm_dispatch_tasks) {
+	HashTable *payloads;
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_ARRAY_HT(payloads)
+	ZEND_PARSE_PARAMETERS_END();
+	if (!ctx || !ctx->run_tasks) RETURN_FALSE;
+	if (zend_hash_num_elements(payloads) == 0) RETURN_TRUE;
+	const char *answer = call_run_tasks(payloads, -1);
+	if (EG(exception)) RETURN_THROWS();
+	RETURN_BOOL(answer != NULL);
+}
+
+void ephpm_thread_use_tasks(ephpm_run_tasks_fn run_tasks) {
+	if (ctx) ctx->run_tasks = run_tasks;
+}
+
 static const zend_function_entry ephpm_functions[] = {
 	EPHPM_FENTRY("Ephpm\\Worker\\take_request", zif_ephpm_take_request, arginfo_ephpm_take_request)
 	EPHPM_FENTRY("Ephpm\\Worker\\finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request)
 	EPHPM_FENTRY("Ephpm\\Worker\\send_file", zif_ephpm_send_file, arginfo_ephpm_send_file)
 	EPHPM_FENTRY("Ephpm\\Worker\\worker_info", zif_ephpm_worker_info, arginfo_ephpm_worker_info)
+	EPHPM_FENTRY("Ephpm\\Worker\\run_tasks", zif_ephpm_run_tasks, arginfo_ephpm_run_tasks)
+	EPHPM_FENTRY("Ephpm\\Worker\\dispatch_tasks", zif_ephpm_dispatch_tasks, arginfo_ephpm_dispatch_tasks)
 	/* php-fpm's name for it, which Symfony's Response::send() and many apps call */
 	EPHPM_FENTRY("fastcgi_finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request)
 	EPHPM_FENTRY("apache_request_headers", zif_ephpm_request_headers, arginfo_ephpm_request_headers)

@@ -106,6 +106,24 @@ int ephpm_tables_count(int64_t space);
 /* The space Ephpm\Table::createShared() uses on the calling thread (0: none); until detach. */
 void ephpm_thread_use_tables(int64_t space);
 
+/*
+ * Tasks (Ephpm\Worker\run_tasks, dispatch_tasks): PHP code hands serialized work to the app's task
+ * workers, which Java runs on PHP threads of their own.
+ *   payloads: u32 count, then count times: u32 length, bytes.
+ *   wait_ms >= 0: run them and wait up to wait_ms; the answer is
+ *     u32 count, then count times: u32 state (EPHPM_TASK_*), u32 length, bytes
+ *     (what the task printed, or the error that ended it), owned by Java and valid until the
+ *     thread's next call; a task unfinished at the end of the wait is cancelled.
+ *   wait_ms == -1: queue them and return at once; any non-NULL answer means accepted.
+ * NULL: the app has no task workers (or, for wait_ms == -1, refused the tasks).
+ */
+#define EPHPM_TASK_DONE 0
+#define EPHPM_TASK_FAILED 1
+#define EPHPM_TASK_UNFINISHED 2
+typedef const char *(*ephpm_run_tasks_fn)(const char *payloads, int payloads_len, int wait_ms);
+/* The task runner of the calling PHP thread's app (NULL: none); until detach. */
+void ephpm_thread_use_tasks(ephpm_run_tasks_fn run_tasks);
+
 /* The last error message seen on this thread (fatal error text), or "". */
 const char *ephpm_last_error(void);
 /* Memory this thread's PHP heap holds from the system (memory_get_usage(true)), in bytes. */

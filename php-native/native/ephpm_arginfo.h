@@ -16,3 +16,12 @@ ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ephpm_request_headers, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ephpm_run_tasks, 0, 2, IS_ARRAY, 1)
+	ZEND_ARG_TYPE_INFO(0, payloads, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, waitMilliseconds, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_ephpm_dispatch_tasks, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, payloads, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()

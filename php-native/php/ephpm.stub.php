@@ -67,6 +67,32 @@ function send_file(string $path, int $offset = 0, int $length = -1): bool {}
  *         served by this thread before this one (classic mode)
  */
 function worker_info(): array {}
+
+/**
+ * Runs tasks on the app's task workers, in parallel, and waits for them. A task is a string the
+ * task worker script reads as its request body (php://input); what it prints is the result. A
+ * task still queued or running when the wait ends is cancelled: dropped from the queue, or its
+ * execution ended as max_execution_time would end it. The calling script's execution timer does
+ * not run while it waits.
+ *
+ * @param array<string> $payloads         the tasks, in order (keys are ignored)
+ * @param int           $waitMilliseconds the longest wait for all of them
+ * @return list<string|false|\RuntimeException>|null for each task in order: its output; false when
+ *         it did not finish within the wait; a RuntimeException with the error that ended it (a
+ *         fatal error, exit(), a crash of its worker). null when the app has no task workers: run
+ *         the tasks yourself.
+ * @throws \TypeError when a payload is not a string
+ */
+function run_tasks(array $payloads, int $waitMilliseconds): ?array {}
+
+/**
+ * Queues tasks on the app's task workers without waiting for them (fire and forget); each runs
+ * until it ends or reaches the app's request timeout.
+ *
+ * @param array<string> $payloads the tasks (keys are ignored)
+ * @return bool false when the app has no task workers or they do not take tasks now (stopping)
+ */
+function dispatch_tasks(array $payloads): bool {}
 }
 
 namespace {

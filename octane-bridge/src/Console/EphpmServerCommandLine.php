@@ -18,9 +18,11 @@ final class EphpmServerCommandLine
 
     /**
      * @param  int|string  $workers  a number, or "auto" for one worker per CPU
+     * @param  int|string  $taskWorkers  Octane::concurrently()'s task workers: a number (0: none), or "auto" for one per CPU
      * @return list<string>
      */
-    public function build(string $basePath, string $host, int|string $port, int|string $workers, int|string $maxRequests): array
+    public function build(string $basePath, string $host, int|string $port, int|string $workers, int|string $maxRequests,
+                          int|string $taskWorkers = 'auto'): array
     {
         if ($this->serverJar === null || $this->serverJar === '') {
             throw new RuntimeException('The ePHPm server jar is not configured: set EPHPM_SERVER_JAR or octane.ephpm.server_jar to the path of ephpm-server.jar.');
@@ -37,16 +39,18 @@ final class EphpmServerCommandLine
             '--port', (string) $port,
             '--workers', (string) $this->workerCount($workers),
             '--max-requests', (string) (int) $maxRequests,
+            '--task-workers', (string) ($taskWorkers === 'auto' ? $this->cpus() : max(0, (int) $taskWorkers)),
             '--mode', 'octane',
         ];
     }
 
     private function workerCount(int|string $workers): int
     {
-        if ($workers !== 'auto') {
-            return max(1, (int) $workers);
-        }
+        return $workers === 'auto' ? $this->cpus() : max(1, (int) $workers);
+    }
 
+    private function cpus(): int
+    {
         $cpuInfo = @file_get_contents('/proc/cpuinfo');
 
         return max(1, $cpuInfo === false ? 1 : preg_match_all('/^processor\s*:/m', $cpuInfo));

@@ -34,7 +34,8 @@ class EphpmStartCommand extends StartCommand
         );
 
         try {
-            $command = $commandLine->build(base_path(), $this->getHost(), $this->getPort(), $this->option('workers'), $this->option('max-requests'));
+            $command = $commandLine->build(base_path(), $this->getHost(), $this->getPort(), $this->option('workers'), $this->option('max-requests'),
+                $this->option('task-workers') ?? 'auto');
         } catch (RuntimeException $e) {
             $this->error($e->getMessage());
 

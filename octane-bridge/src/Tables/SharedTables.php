@@ -3,11 +3,11 @@
 namespace Ephpm\Octane\Tables;
 
 use Ephpm\Octane\EphpmServer;
+use Ephpm\Octane\EphpmTaskDispatcher;
 use Illuminate\Contracts\Foundation\Application;
 use InvalidArgumentException;
 use Laravel\Octane\Contracts\DispatchesTasks;
 use Laravel\Octane\Octane;
-use Laravel\Octane\SequentialTaskDispatcher;
 use Laravel\Octane\Swoole\WorkerState;
 use Laravel\Octane\Tables\TableFactory;
 use ReflectionClass;
@@ -44,10 +44,10 @@ final class SharedTables
             $app->instance('octane.cacheTable', $cacheTable);
         }
         // Octane::table() asks whether a Swoole server is bound; binding one would also make
-        // Octane::concurrently() ask it for task workers, so the task dispatcher is bound too
+        // Octane::concurrently() ask it for task workers, so the runtime's task dispatcher is bound too
         $app->instance(\Swoole\Http\Server::class, new EphpmServer());
         if (! $app->bound(DispatchesTasks::class)) {
-            $app->instance(DispatchesTasks::class, new SequentialTaskDispatcher());
+            $app->instance(DispatchesTasks::class, new EphpmTaskDispatcher());
         }
     }
 

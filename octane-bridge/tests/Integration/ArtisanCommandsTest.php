@@ -38,12 +38,12 @@ final class ArtisanCommandsTest extends TestCase
 
     public function test_start_runs_the_launcher_and_status_reload_stop_reach_it(): void
     {
-        $start = $this->artisan(['octane:start', '--server=ephpm', '--host=0.0.0.0', '--port=8123', '--workers=3', '--max-requests=50']);
+        $start = $this->artisan(['octane:start', '--server=ephpm', '--host=0.0.0.0', '--port=8123', '--workers=3', '--max-requests=50', '--task-workers=2']);
         $start->start();
         $this->waitFor(fn () => $this->launcherLog() !== [], $start);
 
         $this->assertSame(
-            ['-jar', $this->scratch.'/ephpm-server.jar', '--app', $this->app, '--host', '0.0.0.0', '--port', '8123', '--workers', '3', '--max-requests', '50', '--mode', 'octane'],
+            ['-jar', $this->scratch.'/ephpm-server.jar', '--app', $this->app, '--host', '0.0.0.0', '--port', '8123', '--workers', '3', '--max-requests', '50', '--task-workers', '2', '--mode', 'octane'],
             $this->launcherLog()[0]['argv'],
         );
         $state = json_decode(file_get_contents($this->stateFile()), true);

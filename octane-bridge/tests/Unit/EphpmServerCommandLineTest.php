@@ -20,7 +20,22 @@ final class EphpmServerCommandLineTest extends TestCase
         }
 
         $cpus = preg_match_all('/^processor\s*:/m', (string) @file_get_contents('/proc/cpuinfo')) ?: 1;
-        $this->assertSame(['java', '-jar', $jar, '--app', '/srv/app', '--host', '127.0.0.1', '--port', '8000', '--workers', (string) $cpus, '--max-requests', '500', '--mode', 'octane'], $command);
+        $this->assertSame(['java', '-jar', $jar, '--app', '/srv/app', '--host', '127.0.0.1', '--port', '8000', '--workers', (string) $cpus, '--max-requests', '500', '--task-workers', (string) $cpus, '--mode', 'octane'], $command);
+    }
+
+    public function test_task_workers_are_passed_on_and_zero_turns_them_off(): void
+    {
+        $jar = tempnam(sys_get_temp_dir(), 'ephpm-jar-');
+
+        try {
+            $three = (new EphpmServerCommandLine($jar))->build('/srv/app', '127.0.0.1', 8000, 2, 500, '3');
+            $none = (new EphpmServerCommandLine($jar))->build('/srv/app', '127.0.0.1', 8000, 2, 500, 0);
+        } finally {
+            unlink($jar);
+        }
+
+        $this->assertSame('3', $three[array_search('--task-workers', $three, true) + 1]);
+        $this->assertSame('0', $none[array_search('--task-workers', $none, true) + 1]);
     }
 
     public function test_an_unconfigured_jar_is_a_clear_error(): void

@@ -69,6 +69,8 @@ return [
     'tables' => [
         'visits:1' => ['count' => 'int'],
         'visitors:10' => ['number' => 'int', 'worker' => 'int', 'at' => 'int', 'agent' => 'string:80'],
+        // seconds counted by the sample's tick, and tasks dispatched by /api/dispatch that ran
+        'ticks:2' => ['count' => 'int'],
     ],
 
     'cache' => ['rows' => 1000, 'bytes' => 10000],

@@ -1,5 +1,6 @@
 <?php
 
+use App\Http\Controllers\BackgroundController;
 use App\Http\Controllers\HomeController;
 use App\Http\Controllers\NoteController;
 use App\Http\Controllers\VisitController;
@@ -11,3 +12,6 @@ Route::get('/notes', [NoteController::class, 'json']);
 Route::get('/worker', [WorkerController::class, 'json']);
 Route::get('/visits/hit', [VisitController::class, 'hit']);
 Route::get('/visits', [VisitController::class, 'board']);
+Route::get('/concurrently', [BackgroundController::class, 'concurrently']);
+Route::get('/dispatch', [BackgroundController::class, 'dispatch']);
+Route::get('/ticks', [BackgroundController::class, 'ticks']);

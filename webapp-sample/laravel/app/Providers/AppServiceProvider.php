@@ -2,6 +2,7 @@
 
 namespace App\Providers;
 
+use App\Support\Background;
 use App\Support\BootCounter;
 use App\Support\LargeFile;
 use App\Support\SampleDatabase;
@@ -32,5 +33,7 @@ class AppServiceProvider extends ServiceProvider
         }
 
         $this->app->make(SampleDatabase::class)->ensureMigrated();
+
+        Background::register();
     }
 }

@@ -29,6 +29,7 @@ public final class ModuleProperties {
             Map.entry("frontController", "front-controller"),
             Map.entry("statusPath", "status-path"),
             Map.entry("tableMemory", "table-memory"),
+            Map.entry("taskWorkers", "task-workers"),
             Map.entry("passEnv", "pass-env"));
 
     private ModuleProperties() {

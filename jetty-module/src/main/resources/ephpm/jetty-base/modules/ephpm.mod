@@ -93,3 +93,6 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 
 ## The most native memory the app's shared tables (Octane's tables and cache) may hold.
 # ephpm.tableMemory=1G
+
+## Octane mode: PHP threads that run Octane::concurrently() tasks (default: CPU cores; 0: off).
+# ephpm.taskWorkers=2

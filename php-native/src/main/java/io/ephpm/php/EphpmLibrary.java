@@ -15,6 +15,9 @@ final class EphpmLibrary {
     static final int OPCACHE_RESTART_PENDING = 0x10000;
     static final int CLIENT_OK = 0;
     static final int CLIENT_GONE = 1;
+    static final int TASK_DONE = 0;
+    static final int TASK_FAILED = 1;
+    static final int TASK_UNFINISHED = 2;
 
     private EphpmLibrary() {
     }
@@ -37,6 +40,10 @@ final class EphpmLibrary {
 
     interface Log extends Callback {
         void invoke(int level, String message);
+    }
+
+    interface RunTasks extends Callback {
+        Pointer invoke(Pointer payloads, int payloadsLength, int waitMillis);
     }
 
     static native int ephpm_runtime_start(String iniPath, String iniEntries, byte[] envBlock, int envLength);
@@ -76,4 +83,6 @@ final class EphpmLibrary {
     static native int ephpm_tables_count(long space);
 
     static native void ephpm_thread_use_tables(long space);
+
+    static native void ephpm_thread_use_tasks(RunTasks runTasks);
 }

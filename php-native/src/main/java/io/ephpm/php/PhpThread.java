@@ -50,17 +50,20 @@ public final class PhpThread extends Thread {
     private final Listener listener;
     private final LogSink logSink;
     private final PhpTables tables;
+    private final TaskRunner tasks;
 
     // Strong references: libephpm holds these callbacks' native trampolines for the thread's life.
     private final EphpmLibrary.NextRequest nextRequestCallback = this::onNextRequest;
     private final EphpmLibrary.Emit emitCallback = this::onEmit;
     private final EphpmLibrary.ReadBody readBodyCallback = this::onReadBody;
     private final EphpmLibrary.Log logCallback = this::onLog;
+    private final EphpmLibrary.RunTasks runTasksCallback = this::onRunTasks;
 
     private Memory envelope;
     private java.nio.ByteBuffer envelopeView;
     private Memory bootEnvelope;
     private byte[] copyBuffer = new byte[64 * 1024];
+    private Memory taskAnswer;
     private PhpExchange current;
     private boolean clientGone;
     private volatile boolean busy;
@@ -85,6 +88,7 @@ public final class PhpThread extends Thread {
         this.listener = b.listener != null ? b.listener : (t, o, e) -> { };
         this.logSink = b.logSink != null ? b.logSink : PhpThread::defaultLog;
         this.tables = b.tables;
+        this.tasks = b.tasks;
         setDaemon(true);
     }
 
@@ -143,6 +147,9 @@ public final class PhpThread extends Thread {
             EphpmLibrary.ephpm_thread_detach();
             listener.ended(this, outcome, "the app's shared tables are closed");
             return;
+        }
+        if (tasks != null) {
+            EphpmLibrary.ephpm_thread_use_tasks(runTasksCallback);
         }
         try {
             if (workerScript != null) {
@@ -341,6 +348,32 @@ public final class PhpThread extends Thread {
         }
     }
 
+    private Pointer onRunTasks(Pointer payloads, int payloadsLength, int waitMillis) {
+        try {
+            List<byte[]> work = TaskCodec.decodePayloads(payloads.getByteBuffer(0, payloadsLength));
+            if (waitMillis < 0) {
+                return tasks.dispatch(work) ? answer(List.of()) : null;
+            }
+            return answer(tasks.run(work, java.time.Duration.ofMillis(waitMillis)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return waitMillis < 0 ? null : answer(List.of());
+        } catch (Throwable t) {
+            PHP_LOG.log(Level.SEVERE, getName() + ": handing tasks over failed", t);
+            return null;
+        }
+    }
+
+    /** The results in this thread's answer buffer, valid until its next task call. */
+    private Pointer answer(List<TaskRunner.Result> results) {
+        int size = TaskCodec.encodedSize(results);
+        if (taskAnswer == null || taskAnswer.size() < size) {
+            taskAnswer = new Memory(Math.max(size, 4 * 1024));
+        }
+        TaskCodec.encodeResults(results, taskAnswer.getByteBuffer(0, size).order(ByteOrder.nativeOrder()));
+        return taskAnswer;
+    }
+
     private void onLog(int level, String message) {
         try {
             logSink.log(this, level, message);
@@ -367,6 +400,7 @@ public final class PhpThread extends Thread {
         private Listener listener;
         private LogSink logSink;
         private PhpTables tables;
+        private TaskRunner tasks;
 
         private Builder(PhpRuntime runtime, ExchangeSource source, Path workerScript) {
             this.runtime = runtime;
@@ -428,6 +462,12 @@ public final class PhpThread extends Thread {
         /** The app's shared tables, which {@code Ephpm\Table::createShared()} reaches on this thread. */
         public Builder tables(PhpTables tables) {
             this.tables = tables;
+            return this;
+        }
+
+        /** Runs the tasks that {@code Ephpm\Worker\run_tasks()} and {@code dispatch_tasks()} hand over on this thread. */
+        public Builder tasks(TaskRunner tasks) {
+            this.tasks = tasks;
             return this;
         }
 

@@ -43,7 +43,8 @@ public record Settings(
         long bodyBufferBytes,
         Duration bodyTimeout,
         long bodyMinRate,
-        long tableMemoryBytes) {
+        long tableMemoryBytes,
+        int taskWorkers) {
 
     public static final String CONTEXT_PREFIX = "ephpm.";
 
@@ -189,9 +190,10 @@ public record Settings(
                 .map(v -> parse("body-min-rate", v, Settings::bytes)).orElse(DEFAULT_BODY_MIN_RATE);
         long tableMemory = Optional.ofNullable(params.get("table-memory"))
                 .map(v -> parse("table-memory", v, Settings::bytes)).orElse(DEFAULT_TABLE_MEMORY_BYTES);
+        int taskWorkers = (int) number(params, "task-workers", Runtime.getRuntime().availableProcessors(), 0, 1024);
         Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
                 maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
-                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory);
+                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory, taskWorkers);
         settings.postMaxSizeBytes();
         return settings;
     }
@@ -264,7 +266,7 @@ public record Settings(
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
                 maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath,
-                bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes);
+                bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes, taskWorkers);
     }
 
     /**

@@ -43,6 +43,8 @@ final class WorkerPool implements WorkerPoolMXBean {
     private final String name;
     private final PhpThread.LogSink logSink;
     private final RequestQueue queue;
+    /** Octane's task workers and tick thread; null unless the app runs in octane mode. */
+    private final OctaneBackground background;
     private final Map<PhpThread, Slot> live = new ConcurrentHashMap<>();
     private final Set<BufferedBody> bodiesReading = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timers;
@@ -91,6 +93,9 @@ final class WorkerPool implements WorkerPoolMXBean {
         this.name = name;
         this.logSink = logSink;
         this.queue = new RequestQueue(settings.idleSpin().toNanos());
+        this.background = settings.mode() == Mode.OCTANE
+                ? new OctaneBackground(settings, runtime, name, role -> bootRequest(-1, role), this::setUpThread)
+                : null;
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-timers");
             t.setDaemon(true);
@@ -106,6 +111,9 @@ final class WorkerPool implements WorkerPoolMXBean {
         if (settings.mode() != Mode.CLASSIC) {
             opcacheRestartListener = runtime.onOpcacheRestartPending(this::reloadForOpcacheRestart);
             timers.scheduleWithFixedDelay(runtime::checkOpcacheRestart, QUEUE_SWEEP_MILLIS, QUEUE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        if (background != null) {
+            background.start();
         }
         for (int i = 0; i < settings.workers(); i++) {
             spawn(i);
@@ -191,14 +199,12 @@ final class WorkerPool implements WorkerPoolMXBean {
         Slot slot = new Slot(id, opcacheReload.get());
         PhpThread.Builder builder = settings.mode() == Mode.CLASSIC
                 ? PhpThread.classic(runtime, () -> take(slot))
-                : PhpThread.worker(runtime, settings.workerScript().orElseThrow(), () -> take(slot)).bootRequest(bootRequest(id));
+                : PhpThread.worker(runtime, settings.workerScript().orElseThrow(), () -> take(slot)).bootRequest(bootRequest(id, "request"));
+        setUpThread(builder);
         PhpThread thread = builder.workerId(id)
                 .name(name + "-php-" + id + "." + generation.incrementAndGet())
-                .ini(settings.threadIni())
-                .environment(settings.environment())
                 .listener(this::ended)
-                .logSink(logSink)
-                .tables(tables)
+                .tasks(background == null ? null : background.taskRunner())
                 .build();
         slot.thread = thread;
         slot.taker = new RequestQueue.Taker(thread);
@@ -206,7 +212,16 @@ final class WorkerPool implements WorkerPoolMXBean {
         thread.start();
     }
 
-    private PhpRequest bootRequest(int id) {
+    /** What every PHP thread of the app gets, request workers and Octane's task and tick threads alike. */
+    private void setUpThread(PhpThread.Builder builder) {
+        builder.ini(settings.threadIni())
+                .environment(settings.environment())
+                .logSink(logSink)
+                .tables(tables);
+    }
+
+    /** The boot variables of a worker; role is "request", or "task" and "tick" for Octane's other threads. */
+    private PhpRequest bootRequest(int id, String role) {
         return PhpRequest.builder()
                 .variable("APP_BASE_PATH", settings.appRoot().toString())
                 .variable("DOCUMENT_ROOT", settings.documentRoot().toString())
@@ -214,6 +229,7 @@ final class WorkerPool implements WorkerPoolMXBean {
                 .variable("EPHPM_MODE", settings.mode().lowerCase())
                 .variable("EPHPM_WORKER_ID", Integer.toString(id))
                 .variable("EPHPM_MAX_REQUESTS", Long.toString(settings.maxRequests()))
+                .variable(OctaneBackground.ROLE_VARIABLE, role)
                 .build();
     }
 
@@ -404,6 +420,9 @@ final class WorkerPool implements WorkerPoolMXBean {
         expireQueued();
         // for the threads still busy: they end when they next take
         queue.offerLast(PendingRequest.STOP);
+        if (background != null) {
+            background.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
         timers.shutdownNow();
         try {
             timers.awaitTermination(5, TimeUnit.SECONDS);
@@ -470,6 +489,9 @@ final class WorkerPool implements WorkerPoolMXBean {
         s.put("replays", getReplays());
         s.put("opcacheReloads", getOpcacheReloads());
         s.put("tables", Map.of("count", getTableCount(), "memoryBytes", getTableMemoryBytes()));
+        if (background != null) {
+            s.putAll(background.status());
+        }
         s.put("averageRequestMillis", getAverageRequestMillis());
         s.put("maxRequestMillis", getMaxRequestMillis());
         s.put("bootFailing", bootFailing);
@@ -556,5 +578,45 @@ final class WorkerPool implements WorkerPoolMXBean {
     @Override
     public long getTableMemoryBytes() {
         return tables.memoryBytes();
+    }
+
+    @Override
+    public int getTaskWorkersTotal() {
+        return background == null ? 0 : background.taskWorkersTotal();
+    }
+
+    @Override
+    public int getTaskWorkersBusy() {
+        return background == null ? 0 : background.taskWorkersBusy();
+    }
+
+    @Override
+    public int getTaskQueueDepth() {
+        return background == null ? 0 : background.taskQueueDepth();
+    }
+
+    @Override
+    public long getTasksCompleted() {
+        return background == null ? 0 : background.tasksCompleted();
+    }
+
+    @Override
+    public long getTasksFailed() {
+        return background == null ? 0 : background.tasksFailed();
+    }
+
+    @Override
+    public long getTasksTimedOut() {
+        return background == null ? 0 : background.tasksTimedOut();
+    }
+
+    @Override
+    public long getTicksFired() {
+        return background == null ? 0 : background.ticksFired();
+    }
+
+    @Override
+    public long getTicksFailed() {
+        return background == null ? 0 : background.ticksFailed();
     }
 }

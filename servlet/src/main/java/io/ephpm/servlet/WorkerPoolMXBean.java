@@ -35,4 +35,23 @@ public interface WorkerPoolMXBean {
     long getTableMemoryBytes();
 
     long getMaxRequestMillis();
+
+    /** Octane's task workers (octane mode; 0 elsewhere or with task-workers=0). */
+    int getTaskWorkersTotal();
+
+    int getTaskWorkersBusy();
+
+    int getTaskQueueDepth();
+
+    long getTasksCompleted();
+
+    long getTasksFailed();
+
+    /** Tasks cancelled because the Octane::concurrently() that waited for them gave up. */
+    long getTasksTimedOut();
+
+    /** Octane ticks fired on the app's tick thread, and those that failed. */
+    long getTicksFired();
+
+    long getTicksFailed();
 }

@@ -122,6 +122,15 @@ class SettingsTest {
     }
 
     @Test
+    void octaneHasATaskWorkerPerCoreUnlessSetOtherwise() {
+        assertEquals(Runtime.getRuntime().availableProcessors(), read(Map.of()).taskWorkers());
+        assertEquals(0, read(Map.of("task-workers", "0")).taskWorkers());
+        assertEquals(8, read(Map.of("task-workers", "8")).taskWorkers());
+        assertMessage(Map.of("task-workers", "-1"), "'task-workers' must be between 0 and 1024");
+        assertMessage(Map.of("task-workers", "some"), "'task-workers' must be a whole number");
+    }
+
+    @Test
     void postMaxSizeComesFromPhpSettingThenIniFileThenPhpsDefault() throws Exception {
         assertEquals(8L * 1024 * 1024, read(Map.of()).postMaxSizeBytes());
         Path ini = Files.writeString(webapp.resolve("php.ini"), "[PHP]\n; post_max_size = 1G\npost_max_size = 8M\n"

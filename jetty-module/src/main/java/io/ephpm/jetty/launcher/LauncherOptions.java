@@ -35,6 +35,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
               --env NAME=VALUE        an environment variable PHP sees; repeatable
               --status-path PATH      serve the worker pool's numbers as JSON there, like /_ephpm/status
               --table-memory SIZE     the most native memory the app's shared tables may hold (default 1G; 0: no limit)
+              --task-workers N        octane mode: PHP threads for Octane::concurrently() (default: CPU cores; 0: off)
               --help                  print this and exit
 
             Signals: SIGTERM or SIGINT stop gracefully; SIGUSR1 reloads the app with freshly booted workers.
@@ -55,7 +56,8 @@ record LauncherOptions(String host, int port, EphpmApp app) {
             Map.entry("--body-timeout", "body-timeout"),
             Map.entry("--body-min-rate", "body-min-rate"),
             Map.entry("--status-path", "status-path"),
-            Map.entry("--table-memory", "table-memory"));
+            Map.entry("--table-memory", "table-memory"),
+            Map.entry("--task-workers", "task-workers"));
 
     static LauncherOptions parse(String... args) throws UsageException {
         String appDir = null;

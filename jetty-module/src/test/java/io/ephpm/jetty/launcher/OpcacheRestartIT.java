@@ -69,6 +69,23 @@ class OpcacheRestartIT {
         }
     }
 
+    /** Octane mode's task workers and tick thread are inside a request too: they retire for the restart as well. */
+    @Test
+    void octaneModeReloadsItsTaskWorkersAndTickThreadForOpcacheReset() throws Exception {
+        Path app = app();
+        try (LaunchedServer server = LaunchedServer.start(temp.resolve("server.log"), "--app", app.toString(),
+                "--mode", "octane", "--worker-script", "worker.php", "--workers", "6", "--task-workers", "2",
+                "--status-path", "/_ephpm/status", "--php", "opcache.validate_timestamps=0")) {
+            List<String> paths = new ArrayList<>(pages("/page-%d.php"));
+            paths.add("/tasks.php");
+            resetsTakeEffectUnderLoad(server, app, paths, 12);
+            String status = server.get("/_ephpm/status").body();
+            assertTrue(counter(status, "opcacheReloads") > 0, status);
+            assertTrue(counter(status, "completed") > 0, "tasks ran during the load: " + status);
+            assertEquals("ok tasks=2", server.get("/tasks.php").body());
+        }
+    }
+
     /** A request that keeps running holds the restart back, but never the requests after it: they wait a bounded time. */
     @Test
     void aLongRequestPostponesTheRestartWithoutStallingTheServer() throws Exception {
@@ -312,6 +329,12 @@ class OpcacheRestartIT {
                 echo 'ok big ', $big['n'], ' ', count($big['numbers']);
                 """);
         Files.writeString(pub.resolve("reset.php"), "<?php echo 'reset=', (int) opcache_reset();\n");
+        // in octane mode two tasks for the task workers (which answer "/" with an empty 404)
+        Files.writeString(pub.resolve("tasks.php"), """
+                <?php
+                $answers = \\Ephpm\\Worker\\run_tasks(['', ''], 10000);
+                echo 'ok tasks=', count(array_filter($answers, 'is_string'));
+                """);
         Files.writeString(pub.resolve("status.php"), """
                 <?php
                 $status = opcache_get_status(false);
