@@ -43,7 +43,8 @@ public record Settings(
         long bodyBufferBytes,
         Duration bodyTimeout,
         long bodyMinRate,
-        long tableMemoryBytes) {
+        long tableMemoryBytes,
+        VersionedAssets versionedAssets) {
 
     public static final String CONTEXT_PREFIX = "ephpm.";
 
@@ -189,11 +190,23 @@ public record Settings(
                 .map(v -> parse("body-min-rate", v, Settings::bytes)).orElse(DEFAULT_BODY_MIN_RATE);
         long tableMemory = Optional.ofNullable(params.get("table-memory"))
                 .map(v -> parse("table-memory", v, Settings::bytes)).orElse(DEFAULT_TABLE_MEMORY_BYTES);
+        VersionedAssets versionedAssets = versionedAssets(params);
         Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
                 maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
-                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory);
+                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory,
+                versionedAssets);
         settings.postMaxSizeBytes();
         return settings;
+    }
+
+    private static VersionedAssets versionedAssets(Parameters params) {
+        String globs = Optional.ofNullable(params.get("versioned-assets")).filter(v -> !v.isBlank())
+                .orElse(VersionedAssets.DEFAULT_GLOBS);
+        String cacheControl = Optional.ofNullable(params.get("versioned-assets-cache-control")).filter(v -> !v.isBlank())
+                .orElse(VersionedAssets.DEFAULT_CACHE_CONTROL);
+        // each value is checked on its own, so that the error names the setting at fault
+        parse("versioned-assets", globs, g -> VersionedAssets.parse(g, VersionedAssets.DEFAULT_CACHE_CONTROL));
+        return parse("versioned-assets-cache-control", cacheControl, c -> VersionedAssets.parse(globs, c));
     }
 
     private static <T> T parse(String name, String value, Function<String, T> parser) {
@@ -264,7 +277,7 @@ public record Settings(
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
                 maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath,
-                bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes);
+                bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes, versionedAssets);
     }
 
     /**
