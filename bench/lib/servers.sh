@@ -63,6 +63,36 @@ start_jetty_fcgi() { # name docroot try-path workers
   SRV_URL[$name]="http://127.0.0.1:$port"
 }
 
+# nginx serving a directory's files itself, no PHP.
+start_nginx_static() { # name docroot
+  local name=$1 docroot=$2
+  local dir="$WORK/$name" port user_line=""
+  mkdir -p "$dir/tmp"
+  alloc_port; port=$PORT
+  [ "$(id -u)" = 0 ] && user_line="user root;"
+  fill_template "$BENCH_HOME/conf/nginx-static.conf.in" "$dir/nginx.conf" DIR="$dir" PORT="$port" DOCROOT="$docroot" \
+    USER_LINE="$user_line"
+  nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log" >"$dir/nginx.out" 2>&1 &
+  SRV_PIDS[$name]="$!"
+  SRV_URL[$name]="http://127.0.0.1:$port"
+}
+
+# The plain Jetty 12 distribution serving a directory with a core ResourceHandler, no PHP.
+start_jetty_resources() { # name docroot
+  local name=$1 docroot=$2
+  local dir="$WORK/$name" port
+  mkdir -p "$dir/base/etc"
+  alloc_port; port=$PORT
+  (cd "$dir/base" && "$JAVA" -jar "$JETTY_HOME/start.jar" --add-modules=http >"$dir/add-modules.out" 2>&1) \
+    || { cat "$dir/add-modules.out" >&2; die "jetty --add-modules failed"; }
+  fill_template "$BENCH_HOME/conf/jetty-static.xml.in" "$dir/base/etc/static.xml" DOCROOT="$docroot"
+  (cd "$dir/base" && exec "$JAVA" $BENCH_JVM_OPTS -jar "$JETTY_HOME/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port" jetty.http.acceptQueueSize=1024 \
+    etc/static.xml >"$dir/jetty.out" 2>&1) &
+  SRV_PIDS[$name]="$!"
+  SRV_JVM[$name]=$!
+  SRV_URL[$name]="http://127.0.0.1:$port"
+}
+
 # ePHPm's embedded launcher (Jetty 12 + OctaneServlet). Extra arguments go to the launcher.
 start_ephpm() { # name app mode workers [launcher args...]
   local name=$1 app=$2 mode=$3 workers=$4; shift 4
