@@ -27,7 +27,9 @@ class HarnessSmokeTest {
             "| ePHPm worker | 1 |", "| nginx + php-fpm | 1 |", "| ePHPm classic | 2 |", "| Jetty fcgi-proxy + php-fpm | 2 |",
             "## Memory: RSS (MiB) with N booted Laravel workers",
             "## Memory: RSS growth", "## Targets", "| req/s by round |", "| round by round |",
-            "## Shared tables from PHP", "| shared Ephpm\\Table | 1 |", "| shared Ephpm\\Table | 2 |", "| PHP array, per thread | 2 |");
+            "## Shared tables from PHP", "| shared Ephpm\\Table | 1 |", "| shared Ephpm\\Table | 2 |", "| PHP array, per thread | 2 |",
+            "## Static files", "| small | nginx, the file itself |", "| 100k | Jetty distribution, core ResourceHandler |",
+            "| 304 | ePHPm launcher |");
 
     @Test
     void smokeRunProducesEveryTable() throws Exception {
