@@ -179,7 +179,7 @@ if ($static) {
     foreach (['small', '100k', '304'] as $case) {
         $nginx = cell($static, ['case' => $case, 'server' => 'nginx-static']);
         $jetty = cell($static, ['case' => $case, 'server' => 'jetty-resources']);
-        foreach (['nginx-static', 'jetty-resources', 'ephpm-static'] as $server) {
+        foreach (['nginx-static', 'jetty-resources', 'ephpm-static', 'ephpm-static' . $baselineSuffix] as $server) {
             $c = cell($static, ['case' => $case, 'server' => $server]);
             if (!$c) {
                 continue;

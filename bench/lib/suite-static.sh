@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Static files, no PHP: nginx serving them itself, the plain Jetty distribution with its core
 # ResourceHandler, and ePHPm's launcher (which answers them at Jetty's core, by OctaneServlet's
-# routing). Cases: a 5-byte file, a 100 KB file, and a conditional request for the 100 KB file
+# routing; with --baseline, the other build's launcher too). Cases: a 5-byte file, a 100 KB file, and a conditional request for the 100 KB file
 # that each server answers with a 304.
 
 STATIC_CASES="small=/static.txt 100k=/static-100k.bin 304=/static-100k.bin"
@@ -14,6 +14,10 @@ suite_static() {
   start_jetty_resources jetty-resources "$docroot"
   start_ephpm ephpm-static "$PLAIN_APP" classic 2
   local servers=(nginx-static jetty-resources ephpm-static)
+  if has_baseline; then
+    start_ephpm_baseline ephpm-static "$PLAIN_APP" classic 2
+    servers+=(ephpm-static-baseline)
+  fi
   for name in "${servers[@]}"; do await_server "$name" /static.txt; done
   # nginx compares If-Modified-Since with Last-Modified exactly (its default), as Jetty does first
   last_modified=$(curl -fsSI "${SRV_URL[nginx-static]}/static-100k.bin" | tr -d '\r' | sed -n 's/^[Ll]ast-[Mm]odified: //p')
