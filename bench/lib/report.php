@@ -15,6 +15,8 @@ $names = [
     'nginx-static' => 'nginx, the file itself',
     'jetty-resources' => 'Jetty distribution, core ResourceHandler',
     'ephpm-static' => 'ePHPm launcher',
+    'tomcat-default' => 'Tomcat DefaultServlet',
+    'ephpm-tomcat' => 'ePHPm on Tomcat (OctaneServlet, forward)',
 ];
 // table workers case server round connections rps p50_us p99_us errors rss_kib
 $rows = [];
@@ -176,10 +178,12 @@ if ($static) {
     echo "| case | server | req/s | req/s by round | vs nginx | vs Jetty ResourceHandler | p50 ms | p99 ms | errors | RSS MiB |\n";
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     $staticTargets = [];
+    $onTomcat = [];
     foreach (['small', '100k', '304'] as $case) {
         $nginx = cell($static, ['case' => $case, 'server' => 'nginx-static']);
         $jetty = cell($static, ['case' => $case, 'server' => 'jetty-resources']);
-        foreach (['nginx-static', 'jetty-resources', 'ephpm-static', 'ephpm-static' . $baselineSuffix] as $server) {
+        $tomcat = cell($static, ['case' => $case, 'server' => 'tomcat-default']);
+        foreach (['nginx-static', 'jetty-resources', 'ephpm-static', 'ephpm-static' . $baselineSuffix, 'tomcat-default', 'ephpm-tomcat'] as $server) {
             $c = cell($static, ['case' => $case, 'server' => $server]);
             if (!$c) {
                 continue;
@@ -190,6 +194,9 @@ if ($static) {
             if ($server === 'ephpm-static' && $jetty) {
                 $staticTargets[$case] = [$c['rps'] / $jetty['rps'], byRound($c, $jetty, fn($o, $t) => $o['rps'] / $t['rps'])];
             }
+            if ($server === 'ephpm-tomcat' && $tomcat) {
+                $onTomcat[$case] = [$c['rps'] / $tomcat['rps'], byRound($c, $tomcat, fn($o, $t) => $o['rps'] / $t['rps'])];
+            }
         }
     }
     echo "\n";
@@ -197,6 +204,10 @@ if ($static) {
         $held = count(array_filter($rounds, fn($r) => $r >= 0.8));
         printf("- **Target** (%s): ePHPm >= 0.8x the Jetty distribution's ResourceHandler: %.2fx, %s (round by round: %d of %d).\n",
             $case, $ratio, $ratio >= 0.8 ? 'met' : '**not met**', $held, count($rounds));
+    }
+    foreach ($onTomcat as $case => [$ratio, $rounds]) {
+        printf("- **On Tomcat** (%s): ePHPm (OctaneServlet forwarding) against Tomcat's DefaultServlet alone, in the same Tomcat: %.2fx (by round: %s).\n",
+            $case, $ratio, implode(', ', array_map(fn($r) => sprintf('%.2fx', $r), $rounds)));
     }
     echo "\n";
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static files, no PHP: nginx serving them itself, the plain Jetty distribution with its core
-# ResourceHandler, and ePHPm's launcher (which answers them at Jetty's core, by OctaneServlet's
-# routing; with --baseline, the other build's launcher too). Cases: a 5-byte file, a 100 KB file, and a conditional request for the 100 KB file
+# ResourceHandler, ePHPm's launcher (which answers them at Jetty's core, by OctaneServlet's
+# routing; with --baseline, the other build's launcher too), and one Tomcat serving them with its
+# DefaultServlet directly and through an ePHPm webapp (OctaneServlet forwarding to it). Cases: a 5-byte file, a 100 KB file, and a conditional request for the 100 KB file
 # that each server answers with a 304.
 
 STATIC_CASES="small=/static.txt 100k=/static-100k.bin 304=/static-100k.bin"
@@ -13,7 +14,8 @@ suite_static() {
   start_nginx_static nginx-static "$docroot"
   start_jetty_resources jetty-resources "$docroot"
   start_ephpm ephpm-static "$PLAIN_APP" classic 2
-  local servers=(nginx-static jetty-resources ephpm-static)
+  start_tomcat_static "$docroot" static.txt static-100k.bin
+  local servers=(nginx-static jetty-resources ephpm-static tomcat-default ephpm-tomcat)
   if has_baseline; then
     start_ephpm_baseline ephpm-static "$PLAIN_APP" classic 2
     servers+=(ephpm-static-baseline)
