@@ -99,13 +99,15 @@ start_jetty_resources() { # name docroot
 # Registers tomcat-default and ephpm-tomcat, one process.
 start_tomcat_static() { # docroot files...
   local docroot=$1; shift
-  local dir="$WORK/tomcat" lib="$REPO/jetty-module/target/classes/ephpm/jetty-base/lib/ephpm" port pid file
+  local dir="$WORK/tomcat-default" lib="$REPO/jetty-module/target/classes/ephpm/jetty-base/lib/ephpm" port pid file
   ls "$lib"/ephpm-servlet-*.jar >/dev/null 2>&1 || die "no ePHPm servlet jars in $lib: build the launcher (bench/run --build)"
   mkdir -p "$dir"/conf/Catalina/localhost "$dir"/logs "$dir"/temp "$dir"/webapps "$dir"/work "$dir/default" "$dir/ephpm/WEB-INF/lib"
   find "$TOMCAT_HOME/conf" -maxdepth 1 -type f -exec cp {} "$dir/conf/" \;
   alloc_port; port=$PORT
   sed -i -e 's|<Server port="8005"|<Server port="-1"|' \
     -e "s|<Connector port=\"8080\"|<Connector port=\"$port\" address=\"127.0.0.1\" acceptCount=\"1024\"|" "$dir/conf/server.xml"
+  # no access log, as nginx runs here (access_log off)
+  sed -i '/<Valve className="org.apache.catalina.valves.AccessLogValve"/,/\/>/d' "$dir/conf/server.xml"
   grep -q "port=\"$port\"" "$dir/conf/server.xml" || die "unexpected server.xml in $TOMCAT_HOME"
   for file in "$@"; do cp -p "$docroot/$file" "$dir/default/"; cp -p "$docroot/$file" "$dir/ephpm/"; done
   cp "$lib"/*.jar "$dir/ephpm/WEB-INF/lib/"
@@ -114,8 +116,9 @@ start_tomcat_static() { # docroot files...
   echo "<Context docBase=\"$dir/default\"/>" >"$dir/conf/Catalina/localhost/default.xml"
   echo "<Context docBase=\"$dir/ephpm\"/>" >"$dir/conf/Catalina/localhost/ephpm.xml"
   CATALINA_HOME="$TOMCAT_HOME" CATALINA_BASE="$dir" JRE_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")" \
-    CATALINA_OPTS="$BENCH_JVM_OPTS -Dephpm.php.home=$EPHPM_PHP_HOME" "$TOMCAT_HOME/bin/catalina.sh" run >"$dir/tomcat.out" 2>&1 &
+    CATALINA_OPTS="$BENCH_JVM_OPTS -Dephpm.php.home=$EPHPM_PHP_HOME" sh "$TOMCAT_HOME/bin/catalina.sh" run >"$dir/tomcat.out" 2>&1 &
   pid=$!
+  ln -sfn "$dir" "$WORK/ephpm-tomcat" # where await_server looks for a server's logs
   SRV_PIDS[tomcat-default]=$pid SRV_JVM[tomcat-default]=$pid SRV_URL[tomcat-default]="http://127.0.0.1:$port/default"
   SRV_PIDS[ephpm-tomcat]=$pid SRV_JVM[ephpm-tomcat]=$pid SRV_URL[ephpm-tomcat]="http://127.0.0.1:$port/ephpm"
 }
