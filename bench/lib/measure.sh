@@ -6,7 +6,9 @@
 wrk_run() { # url connections duration_s
   local url=$1 conns=$2 duration=$3 threads=${BENCH_WRK_THREADS:-1} out line
   [ "$threads" -gt "$conns" ] && threads=$conns
-  out=$(wrk -t "$threads" -c "$conns" -d "${duration}s" --timeout 10s -s "$BENCH_HOME/conf/wrk-report.lua" "$url" 2>&1) || true
+  local header=()
+  [ -z "${BENCH_WRK_HEADER:-}" ] || header=(-H "$BENCH_WRK_HEADER")
+  out=$(wrk -t "$threads" -c "$conns" -d "${duration}s" --timeout 10s "${header[@]}" -s "$BENCH_HOME/conf/wrk-report.lua" "$url" 2>&1) || true
   line=$(grep '^RESULT ' <<<"$out" | tail -n 1)
   if [ -z "$line" ]; then
     log "wrk failed against $url: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"
@@ -174,6 +176,7 @@ run_cases() { # table workers seconds "case=path ..." server...
   local -A led_in=()
   for ((round = 1; round <= BENCH_ROUNDS; round++)); do
     for spec in $cases; do
+      BENCH_WRK_HEADER=${CASE_HEADER[${spec%%=*}]:-}
       for name in $(balanced_order "$idx" "$@"); do
         path=${SRV_PATH[$name]:-${spec#*=}}
         [ -n "${SRV_ONLY_CASE[$name]:-}" ] && [ "${SRV_ONLY_CASE[$name]}" != "${spec%%=*}" ] && continue
@@ -183,8 +186,11 @@ run_cases() { # table workers seconds "case=path ..." server...
       idx=$((idx + 1))
     done
   done
+  BENCH_WRK_HEADER=""
 }
-declare -gA SRV_PATH=() SRV_ONLY_CASE=()
+# SRV_PATH[server]: the path a server is measured on instead of the case's; SRV_ONLY_CASE[server]:
+# the one case it takes part in; CASE_HEADER[case]: a request header every request of the case sends.
+declare -gA SRV_PATH=() SRV_ONLY_CASE=() CASE_HEADER=()
 
 # One unmeasured run of 1 s, after a pause, before a server's first measured run in a table. Every
 # measured run starts after a pause (await_quiet), and a warm-up's continuous load never takes the

@@ -7,6 +7,8 @@
 # Exits with status 3 when a prerequisite cannot be installed (the smoke test skips on that).
 
 BENCH_JETTY_VERSION=${BENCH_JETTY_VERSION:-12.0.16}
+# the Tomcat the end-to-end tests run on
+BENCH_TOMCAT_VERSION=${BENCH_TOMCAT_VERSION:-$(sed -n 's:.*<tomcat.version>\(.*\)</tomcat.version>.*:\1:p' "$REPO/pom.xml")}
 # The launcher under test: EPHPM_JAR, or the one the project's build makes.
 LAUNCHER_JAR=${EPHPM_JAR:-$REPO/jetty-module/target/ephpm-server.jar}
 BENCH_PACKAGES=(curl unzip wrk nginx php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-xml composer)
@@ -96,6 +98,19 @@ ensure_jetty_home() {
     -DoutputDirectory="$cache") >&2 || { log "could not fetch jetty-home"; exit 3; }
   (cd "$cache" && unzip -q -o "jetty-home-$BENCH_JETTY_VERSION.zip" && rm -f "jetty-home-$BENCH_JETTY_VERSION.zip")
   [ -f "$JETTY_HOME/start.jar" ] || die "jetty-home did not unpack to $JETTY_HOME"
+}
+
+# Tomcat from Maven Central, unpacked once into the cache directory (the static-file table).
+ensure_tomcat_home() {
+  local cache=${BENCH_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ephpm-bench}
+  TOMCAT_HOME=${TOMCAT_HOME:-$cache/apache-tomcat-$BENCH_TOMCAT_VERSION}
+  [ -f "$TOMCAT_HOME/bin/catalina.sh" ] && return 0
+  mkdir -p "$cache"
+  log "fetching org.apache.tomcat:tomcat:$BENCH_TOMCAT_VERSION:zip from Maven Central"
+  (cd "$REPO" && mvn -B -ntp -q -N dependency:copy -Dartifact="org.apache.tomcat:tomcat:$BENCH_TOMCAT_VERSION:zip" \
+    -DoutputDirectory="$cache") >&2 || { log "could not fetch Tomcat"; exit 3; }
+  (cd "$cache" && unzip -q -o "tomcat-$BENCH_TOMCAT_VERSION.zip" && rm -f "tomcat-$BENCH_TOMCAT_VERSION.zip")
+  [ -f "$TOMCAT_HOME/bin/catalina.sh" ] || die "Tomcat did not unpack to $TOMCAT_HOME"
 }
 
 # laravel/octane for octane mode: a checkout named by EPHPM_OCTANE_PATH (never fetched by the harness).

@@ -12,6 +12,11 @@ $names = [
     'jetty-static' => 'Jetty static file (the ePHPm Jetty)',
     'in-process-worker' => 'in-process PhpThread, worker',
     'in-process-classic' => 'in-process PhpThread, classic',
+    'nginx-static' => 'nginx, the file itself',
+    'jetty-resources' => 'Jetty distribution, core ResourceHandler',
+    'ephpm-static' => 'ePHPm launcher',
+    'tomcat-default' => 'Tomcat DefaultServlet',
+    'ephpm-tomcat' => 'ePHPm on Tomcat (OctaneServlet, forward)',
 ];
 // table workers case server round connections rps p50_us p99_us errors rss_kib
 $rows = [];
@@ -159,6 +164,50 @@ foreach ($workerCounts as $w) {
                 spread(array_column($c['rounds'], 'rps'), '%.0f'), $base ? $x($c['rps'], $base['rps']) : 'n/a',
                 $ms($c['p50']), $ms($c['p99']), $c['errors'], $mib($c['rss']));
         }
+    }
+    echo "\n";
+}
+
+// ------------------------------------------------------------------ static files
+$static = array_filter($rows, fn($r) => $r['table'] === 'static');
+if ($static) {
+    $conns = array_values($static)[0]['conns'];
+    echo "## Static files, $conns connections\n\n";
+    echo "No PHP: `small` is a 5-byte file, `100k` a 100 KB file, `304` a request for the 100 KB file with an "
+        . "If-Modified-Since its Last-Modified matches.\n\n";
+    echo "| case | server | req/s | req/s by round | vs nginx | vs Jetty ResourceHandler | p50 ms | p99 ms | errors | RSS MiB |\n";
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    $staticTargets = [];
+    $onTomcat = [];
+    foreach (['small', '100k', '304'] as $case) {
+        $nginx = cell($static, ['case' => $case, 'server' => 'nginx-static']);
+        $jetty = cell($static, ['case' => $case, 'server' => 'jetty-resources']);
+        $tomcat = cell($static, ['case' => $case, 'server' => 'tomcat-default']);
+        foreach (['nginx-static', 'jetty-resources', 'ephpm-static', 'ephpm-static' . $baselineSuffix, 'tomcat-default', 'ephpm-tomcat'] as $server) {
+            $c = cell($static, ['case' => $case, 'server' => $server]);
+            if (!$c) {
+                continue;
+            }
+            printf("| %s | %s | %.0f | %s | %s | %s | %s | %s | %d | %s |\n", $case, $name($server), $c['rps'],
+                spread(array_column($c['rounds'], 'rps'), '%.0f'), $nginx ? $x($c['rps'], $nginx['rps']) : 'n/a',
+                $jetty ? $x($c['rps'], $jetty['rps']) : 'n/a', $ms($c['p50']), $ms($c['p99']), $c['errors'], $mib($c['rss']));
+            if ($server === 'ephpm-static' && $jetty) {
+                $staticTargets[$case] = [$c['rps'] / $jetty['rps'], byRound($c, $jetty, fn($o, $t) => $o['rps'] / $t['rps'])];
+            }
+            if ($server === 'ephpm-tomcat' && $tomcat) {
+                $onTomcat[$case] = [$c['rps'] / $tomcat['rps'], byRound($c, $tomcat, fn($o, $t) => $o['rps'] / $t['rps'])];
+            }
+        }
+    }
+    echo "\n";
+    foreach ($staticTargets as $case => [$ratio, $rounds]) {
+        $held = count(array_filter($rounds, fn($r) => $r >= 0.8));
+        printf("- **Target** (%s): ePHPm >= 0.8x the Jetty distribution's ResourceHandler: %.2fx, %s (round by round: %d of %d).\n",
+            $case, $ratio, $ratio >= 0.8 ? 'met' : '**not met**', $held, count($rounds));
+    }
+    foreach ($onTomcat as $case => [$ratio, $rounds]) {
+        printf("- **On Tomcat** (%s): ePHPm (OctaneServlet forwarding) against Tomcat's DefaultServlet alone, in the same Tomcat: %.2fx (by round: %s).\n",
+            $case, $ratio, implode(', ', array_map(fn($r) => sprintf('%.2fx', $r), $rounds)));
     }
     echo "\n";
 }

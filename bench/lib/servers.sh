@@ -63,6 +63,66 @@ start_jetty_fcgi() { # name docroot try-path workers
   SRV_URL[$name]="http://127.0.0.1:$port"
 }
 
+# nginx serving a directory's files itself, no PHP.
+start_nginx_static() { # name docroot
+  local name=$1 docroot=$2
+  local dir="$WORK/$name" port user_line=""
+  mkdir -p "$dir/tmp"
+  alloc_port; port=$PORT
+  [ "$(id -u)" = 0 ] && user_line="user root;"
+  fill_template "$BENCH_HOME/conf/nginx-static.conf.in" "$dir/nginx.conf" DIR="$dir" PORT="$port" DOCROOT="$docroot" \
+    USER_LINE="$user_line"
+  nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log" >"$dir/nginx.out" 2>&1 &
+  SRV_PIDS[$name]="$!"
+  SRV_URL[$name]="http://127.0.0.1:$port"
+}
+
+# The plain Jetty 12 distribution serving a directory with a core ResourceHandler, no PHP.
+start_jetty_resources() { # name docroot
+  local name=$1 docroot=$2
+  local dir="$WORK/$name" port
+  mkdir -p "$dir/base/etc"
+  alloc_port; port=$PORT
+  (cd "$dir/base" && "$JAVA" -jar "$JETTY_HOME/start.jar" --add-modules=http >"$dir/add-modules.out" 2>&1) \
+    || { cat "$dir/add-modules.out" >&2; die "jetty --add-modules failed"; }
+  fill_template "$BENCH_HOME/conf/jetty-static.xml.in" "$dir/base/etc/static.xml" DOCROOT="$docroot"
+  (cd "$dir/base" && exec "$JAVA" $BENCH_JVM_OPTS -jar "$JETTY_HOME/start.jar" jetty.http.host=127.0.0.1 jetty.http.port="$port" jetty.http.acceptQueueSize=1024 \
+    etc/static.xml >"$dir/jetty.out" 2>&1) &
+  SRV_PIDS[$name]="$!"
+  SRV_JVM[$name]=$!
+  SRV_URL[$name]="http://127.0.0.1:$port"
+}
+
+# One Tomcat with two contexts over copies of the same files (their times kept): /default, served by
+# Tomcat's own DefaultServlet (no web.xml of its own), and /ephpm, a webapp whose web.xml maps
+# OctaneServlet at / (the servlet path: OctaneServlet routes, then forwards to the DefaultServlet).
+# Registers tomcat-default and ephpm-tomcat, one process.
+start_tomcat_static() { # docroot files...
+  local docroot=$1; shift
+  local dir="$WORK/tomcat-default" lib="$REPO/jetty-module/target/classes/ephpm/jetty-base/lib/ephpm" port pid file
+  ls "$lib"/ephpm-servlet-*.jar >/dev/null 2>&1 || die "no ePHPm servlet jars in $lib: build the launcher (bench/run --build)"
+  mkdir -p "$dir"/conf/Catalina/localhost "$dir"/logs "$dir"/temp "$dir"/webapps "$dir"/work "$dir/default" "$dir/ephpm/WEB-INF/lib"
+  find "$TOMCAT_HOME/conf" -maxdepth 1 -type f -exec cp {} "$dir/conf/" \;
+  alloc_port; port=$PORT
+  sed -i -e 's|<Server port="8005"|<Server port="-1"|' \
+    -e "s|<Connector port=\"8080\"|<Connector port=\"$port\" address=\"127.0.0.1\" acceptCount=\"1024\"|" "$dir/conf/server.xml"
+  # no access log, as nginx runs here (access_log off)
+  sed -i '/<Valve className="org.apache.catalina.valves.AccessLogValve"/,/\/>/d' "$dir/conf/server.xml"
+  grep -q "port=\"$port\"" "$dir/conf/server.xml" || die "unexpected server.xml in $TOMCAT_HOME"
+  for file in "$@"; do cp -p "$docroot/$file" "$dir/default/"; cp -p "$docroot/$file" "$dir/ephpm/"; done
+  cp "$lib"/*.jar "$dir/ephpm/WEB-INF/lib/"
+  rm -f "$dir/ephpm/WEB-INF/lib"/ephpm-jetty-module-*.jar
+  cp "$BENCH_HOME/conf/tomcat-ephpm-web.xml" "$dir/ephpm/WEB-INF/web.xml"
+  echo "<Context docBase=\"$dir/default\"/>" >"$dir/conf/Catalina/localhost/default.xml"
+  echo "<Context docBase=\"$dir/ephpm\"/>" >"$dir/conf/Catalina/localhost/ephpm.xml"
+  CATALINA_HOME="$TOMCAT_HOME" CATALINA_BASE="$dir" JRE_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")" \
+    CATALINA_OPTS="$BENCH_JVM_OPTS -Dephpm.php.home=$EPHPM_PHP_HOME" sh "$TOMCAT_HOME/bin/catalina.sh" run >"$dir/tomcat.out" 2>&1 &
+  pid=$!
+  ln -sfn "$dir" "$WORK/ephpm-tomcat" # where await_server looks for a server's logs
+  SRV_PIDS[tomcat-default]=$pid SRV_JVM[tomcat-default]=$pid SRV_URL[tomcat-default]="http://127.0.0.1:$port/default"
+  SRV_PIDS[ephpm-tomcat]=$pid SRV_JVM[ephpm-tomcat]=$pid SRV_URL[ephpm-tomcat]="http://127.0.0.1:$port/ephpm"
+}
+
 # ePHPm's embedded launcher (Jetty 12 + OctaneServlet). Extra arguments go to the launcher.
 start_ephpm() { # name app mode workers [launcher args...]
   local name=$1 app=$2 mode=$3 workers=$4; shift 4

@@ -34,10 +34,12 @@ class JettyDistributionModuleTest {
     @TempDir
     static Path temp;
     static JettyBase jetty;
+    static StaticFileChecks staticFiles;
 
     @BeforeAll
     static void installTheModuleAndStartJetty() throws Exception {
         Path app = TinyPhpApp.writeTo(temp.resolve("app"));
+        StaticFileChecks.writeAssets(app.resolve("public"));
         jetty = JettyBase.install(temp.resolve("jetty-base")).addModules("http,ephpm");
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("ephpm.app", app.toString());
@@ -47,6 +49,7 @@ class JettyDistributionModuleTest {
         settings.put("ephpm.env", "GREETING=hello-from-start.d");
         jetty.configure(settings);
         jetty.startServing("/php/");
+        staticFiles = new StaticFileChecks(path -> jetty.uri("/php" + path));
     }
 
     @AfterAll
@@ -91,6 +94,18 @@ class JettyDistributionModuleTest {
         assertEquals(206, part.statusCode());
         assertEquals("bytes 1000-1999/" + content.length, part.headers().firstValue("Content-Range").orElse(""));
         assertArrayEquals(Arrays.copyOfRange(content, 1000, 2000), part.body());
+    }
+
+    @Test
+    void answersStaticFilesAtJettysCoreTheWayNginxDoes() throws Exception {
+        staticFiles.precompressedSiblingIsChosenByAcceptEncodingWithVary();
+        staticFiles.versionedAssetsAloneGetALongCacheControl();
+        staticFiles.conditionalRequestsGetA304WithTheSameCacheControl();
+        staticFiles.rangeOfAFileWithAPrecompressedSiblingIsARangeOfTheFileItself();
+        staticFiles.rangeIgnoresAcceptEncoding();
+        staticFiles.headAnswersTheHeadersOfAGetWithoutTheBody();
+        staticFiles.largeFileArrivesWhole();
+        staticFiles.routingRulesStand();
     }
 
     @Test

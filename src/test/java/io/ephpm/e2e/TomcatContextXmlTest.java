@@ -25,11 +25,13 @@ class TomcatContextXmlTest {
     static Path appDir;
     static TomcatServer tomcat;
     static SampleClient sample;
+    static StaticFileChecks staticFiles;
 
     @BeforeAll
     static void startTomcatWithAContextXml() throws Exception {
         appDir = temp.resolve("srv/ephpm-sample");
         Archives.unzip(Distributions.sampleWar(), appDir);
+        StaticFileChecks.writeAssets(appDir);
         tomcat = TomcatServer.inNewBase(temp.resolve("catalina-base"));
         Files.writeString(tomcat.contextXml("notes"), """
                 <Context docBase="%s">
@@ -40,6 +42,7 @@ class TomcatContextXmlTest {
                 """.formatted(appDir, GREETING));
         tomcat.start().awaitStatus(tomcat.uri("/notes/api/hello"), 200, Duration.ofSeconds(90));
         sample = new SampleClient(tomcat.uri("/notes"));
+        staticFiles = new StaticFileChecks(path -> tomcat.uri("/notes" + path));
     }
 
     @AfterAll
@@ -60,6 +63,17 @@ class TomcatContextXmlTest {
         JsonNode status = sample.getJson("/_ephpm/status");
         assertEquals(3, status.path("workers").path("total").asInt(), status::toString);
         assertEquals(SampleClient.expectedMode(), status.path("mode").asText().toLowerCase());
+    }
+
+    @Test
+    void staticFilesGoThroughTomcatsDefaultServletWithItsPrecompressedSupport() throws Exception {
+        staticFiles.precompressedSiblingIsChosenByAcceptEncodingWithVary();
+        staticFiles.versionedAssetsAloneGetALongCacheControl();
+        staticFiles.conditionalRequestsGetA304WithTheSameCacheControl();
+        staticFiles.rangeOfAFileWithAPrecompressedSiblingIsARangeOfTheFileItself();
+        staticFiles.headAnswersTheHeadersOfAGetWithoutTheBody();
+        staticFiles.largeFileArrivesWhole();
+        staticFiles.routingRulesStand();
     }
 
     @Test

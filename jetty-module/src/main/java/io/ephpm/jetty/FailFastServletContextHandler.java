@@ -8,7 +8,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
  * An ee10 context whose start fails, with the servlet's own message, when a servlet cannot
  * start. Jetty otherwise swallows a servlet's UnavailableException at startup and answers 404.
  */
-final class FailFastServletContextHandler extends ServletContextHandler {
+class FailFastServletContextHandler extends ServletContextHandler {
     FailFastServletContextHandler(String contextPath) {
         super(contextPath, ServletContextHandler.NO_SESSIONS);
     }

@@ -30,7 +30,9 @@ public final class ModuleProperties {
             Map.entry("statusPath", "status-path"),
             Map.entry("tableMemory", "table-memory"),
             Map.entry("taskWorkers", "task-workers"),
-            Map.entry("passEnv", "pass-env"));
+            Map.entry("passEnv", "pass-env"),
+            Map.entry("versionedAssets", "versioned-assets"),
+            Map.entry("versionedAssetsCacheControl", "versioned-assets-cache-control"));
 
     private ModuleProperties() {
     }

@@ -96,3 +96,9 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 
 ## Octane mode: PHP threads that run Octane::concurrently() tasks (default: CPU cores; 0: off).
 # ephpm.taskWorkers=2
+
+## Static files are answered by Jetty itself, never by PHP: ETag, Last-Modified, 304, Range, and a
+## .br or .gz file beside the asked-for one when the client accepts it. Files whose names change
+## with their content (URL-path globs, comma-separated; none: off) are sent with this Cache-Control.
+# ephpm.versionedAssets=/build/assets/**
+# ephpm.versionedAssetsCacheControl=public, max-age=31536000, immutable

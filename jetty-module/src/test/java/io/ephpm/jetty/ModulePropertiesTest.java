@@ -35,6 +35,8 @@ class ModulePropertiesTest {
         properties.put("ephpm.statusPath", "/_ephpm/status");
         properties.put("ephpm.php", "memory_limit=256M, display_errors=Off");
         properties.put("ephpm.env", "APP_ENV=production,LOG_CHANNEL=stderr");
+        properties.put("ephpm.versionedAssets", "/build/**");
+        properties.put("ephpm.versionedAssetsCacheControl", "public, max-age=600");
 
         EphpmApp shop = ModuleProperties.read(properties, jettyBase).orElseThrow();
 
@@ -48,6 +50,8 @@ class ModulePropertiesTest {
         assertEquals("100", parameters.get("max-requests"));
         assertEquals("128M", parameters.get("max-memory"));
         assertEquals("/_ephpm/status", parameters.get("status-path"));
+        assertEquals("/build/**", parameters.get("versioned-assets"));
+        assertEquals("public, max-age=600", parameters.get("versioned-assets-cache-control"));
         assertEquals("256M", parameters.get("php.memory_limit"));
         assertEquals("Off", parameters.get("php.display_errors"));
         assertEquals("production", parameters.get("env.APP_ENV"));

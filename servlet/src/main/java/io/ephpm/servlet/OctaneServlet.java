@@ -43,6 +43,8 @@ public class OctaneServlet extends HttpServlet {
 
     private transient Settings settings;
     private transient Router router;
+    private transient VersionedAssets.Matcher versionedAssets;
+    private transient volatile RequestDispatcher staticFileServlet;
     private transient CgiVariables cgi;
     private transient WorkerPool pool;
     private transient ObjectName mbeanName;
@@ -80,6 +82,7 @@ public class OctaneServlet extends HttpServlet {
         String documentRootInContext = documentRootInContext(webappRoot, settings.documentRoot());
         staticFilesNeedPathRewrite = !documentRootInContext.isEmpty();
         router = new Router(settings, documentRootInContext);
+        versionedAssets = settings.versionedAssets().matcher();
         cgi = new CgiVariables(settings, "ePHPm (" + context.getServerInfo() + ")");
 
         PhpRuntimeConfig.Builder config = PhpRuntimeConfig.builder().ini(settings.processIni());
@@ -190,7 +193,7 @@ public class OctaneServlet extends HttpServlet {
         }
         Route route = router.route(path);
         if (route instanceof Route.StaticFile file) {
-            serveStatic(request, response, file);
+            serveStatic(request, response, file, versionedAssets.cacheControl(path));
         } else if (route instanceof Route.Script script) {
             dispatch(request, response, script);
         } else {
@@ -198,13 +201,17 @@ public class OctaneServlet extends HttpServlet {
         }
     }
 
-    private void serveStatic(HttpServletRequest request, HttpServletResponse response, Route.StaticFile file)
-            throws ServletException, IOException {
-        RequestDispatcher container = getServletContext().getNamedDispatcher("default");
+    /** Hands the file to the container's default servlet, which knows ETag, Range, precompressed files and sendfile. */
+    private void serveStatic(HttpServletRequest request, HttpServletResponse response, Route.StaticFile file,
+                             String cacheControl) throws ServletException, IOException {
+        RequestDispatcher container = staticFileServlet();
         if (container == null) {
             LOG.warning("ePHPm: the container has no servlet named 'default' to serve static files");
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
+        }
+        if (cacheControl != null) {
+            response.setHeader("Cache-Control", cacheControl);
         }
         HttpServletRequest forwarded = !staticFilesNeedPathRewrite ? request : new HttpServletRequestWrapper(request) {
             @Override
@@ -218,6 +225,15 @@ public class OctaneServlet extends HttpServlet {
             }
         };
         container.forward(forwarded, response);
+    }
+
+    private RequestDispatcher staticFileServlet() {
+        RequestDispatcher dispatcher = staticFileServlet;
+        if (dispatcher == null) {
+            dispatcher = getServletContext().getNamedDispatcher("default");
+            staticFileServlet = dispatcher;
+        }
+        return dispatcher;
     }
 
     private void dispatch(HttpServletRequest request, HttpServletResponse response, Route.Script script) throws IOException {

@@ -44,7 +44,8 @@ public record Settings(
         Duration bodyTimeout,
         long bodyMinRate,
         long tableMemoryBytes,
-        int taskWorkers) {
+        int taskWorkers,
+        VersionedAssets versionedAssets) {
 
     public static final String CONTEXT_PREFIX = "ephpm.";
 
@@ -191,11 +192,23 @@ public record Settings(
         long tableMemory = Optional.ofNullable(params.get("table-memory"))
                 .map(v -> parse("table-memory", v, Settings::bytes)).orElse(DEFAULT_TABLE_MEMORY_BYTES);
         int taskWorkers = (int) number(params, "task-workers", Runtime.getRuntime().availableProcessors(), 0, 1024);
+        VersionedAssets versionedAssets = versionedAssets(params);
         Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
                 maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
-                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory, taskWorkers);
+                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory,
+                taskWorkers, versionedAssets);
         settings.postMaxSizeBytes();
         return settings;
+    }
+
+    private static VersionedAssets versionedAssets(Parameters params) {
+        String globs = Optional.ofNullable(params.get("versioned-assets")).filter(v -> !v.isBlank())
+                .orElse(VersionedAssets.DEFAULT_GLOBS);
+        String cacheControl = Optional.ofNullable(params.get("versioned-assets-cache-control")).filter(v -> !v.isBlank())
+                .orElse(VersionedAssets.DEFAULT_CACHE_CONTROL);
+        // each value is checked on its own, so that the error names the setting at fault
+        parse("versioned-assets", globs, g -> VersionedAssets.parse(g, VersionedAssets.DEFAULT_CACHE_CONTROL));
+        return parse("versioned-assets-cache-control", cacheControl, c -> VersionedAssets.parse(globs, c));
     }
 
     private static <T> T parse(String name, String value, Function<String, T> parser) {
@@ -266,7 +279,7 @@ public record Settings(
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
                 maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath,
-                bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes, taskWorkers);
+                bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes, taskWorkers, versionedAssets);
     }
 
     /**

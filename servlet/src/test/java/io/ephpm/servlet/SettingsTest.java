@@ -146,4 +146,17 @@ class SettingsTest {
         InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read(params));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void versionedAssetsDefaultToVitesBuildOutputAndAreValidatedByName() {
+        assertEquals(VersionedAssets.DEFAULT, read(Map.of()).versionedAssets());
+        Settings custom = read(Map.of("versioned-assets", "/build/**, /fonts/*", "versioned-assets-cache-control", "max-age=600"));
+        assertEquals(new VersionedAssets(java.util.List.of("/build/**", "/fonts/*"), "max-age=600"), custom.versionedAssets());
+
+        InvalidSettingException globs = assertThrows(InvalidSettingException.class, () -> read(Map.of("versioned-assets", "build/**")));
+        assertTrue(globs.getMessage().startsWith("ePHPm setting 'versioned-assets' "), globs.getMessage());
+        InvalidSettingException header = assertThrows(InvalidSettingException.class,
+                () -> read(Map.of("versioned-assets-cache-control", "max-age=1\nX: y")));
+        assertTrue(header.getMessage().startsWith("ePHPm setting 'versioned-assets-cache-control' "), header.getMessage());
+    }
 }

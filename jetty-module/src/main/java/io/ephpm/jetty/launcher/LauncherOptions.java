@@ -36,6 +36,11 @@ record LauncherOptions(String host, int port, EphpmApp app) {
               --status-path PATH      serve the worker pool's numbers as JSON there, like /_ephpm/status
               --table-memory SIZE     the most native memory the app's shared tables may hold (default 1G; 0: no limit)
               --task-workers N        octane mode: PHP threads for Octane::concurrently() (default: CPU cores; 0: off)
+              --versioned-assets GLOBS
+                                      static files whose names change with their content, cached by browsers for good
+                                      (default /build/assets/**, Vite's hashed output; none: off)
+              --versioned-assets-cache-control VALUE
+                                      their Cache-Control (default "public, max-age=31536000, immutable")
               --help                  print this and exit
 
             Signals: SIGTERM or SIGINT stop gracefully; SIGUSR1 reloads the app with freshly booted workers.
@@ -57,7 +62,9 @@ record LauncherOptions(String host, int port, EphpmApp app) {
             Map.entry("--body-min-rate", "body-min-rate"),
             Map.entry("--status-path", "status-path"),
             Map.entry("--table-memory", "table-memory"),
-            Map.entry("--task-workers", "task-workers"));
+            Map.entry("--task-workers", "task-workers"),
+            Map.entry("--versioned-assets", "versioned-assets"),
+            Map.entry("--versioned-assets-cache-control", "versioned-assets-cache-control"));
 
     static LauncherOptions parse(String... args) throws UsageException {
         String appDir = null;

@@ -60,6 +60,7 @@ class LauncherOptionsTest {
         assertRefused("--port needs a value", "--app", app.toString(), "--port");
         assertRefused("--port must be a whole number", "--app", app.toString(), "--port", "http");
         assertRefused("'mode'", "--app", app.toString(), "--mode", "fast");
+        assertRefused("'versioned-assets'", "--app", app.toString(), "--versioned-assets", "build/**");
         assertRefused("'worker-script' is required in worker mode", "--app", app.toString(), "--mode", "worker");
         assertRefused("'workers'", "--app", app.toString(), "--workers", "0");
         assertRefused("--php takes NAME=VALUE", "--app", app.toString(), "--php", "memory_limit");
