@@ -28,6 +28,7 @@ public final class ModuleProperties {
             Map.entry("workerScript", "worker-script"),
             Map.entry("frontController", "front-controller"),
             Map.entry("statusPath", "status-path"),
+            Map.entry("metricsPath", "metrics-path"),
             Map.entry("tableMemory", "table-memory"),
             Map.entry("passEnv", "pass-env"));
 

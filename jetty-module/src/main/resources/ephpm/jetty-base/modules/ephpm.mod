@@ -91,5 +91,8 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 ## A path answering the worker pool's numbers as JSON.
 # ephpm.statusPath=/_ephpm/status
 
+## A path answering the worker pool's numbers in Prometheus's text format.
+# ephpm.metricsPath=/metrics
+
 ## The most native memory the app's shared tables (Octane's tables and cache) may hold.
 # ephpm.tableMemory=1G

@@ -40,6 +40,7 @@ public record Settings(
         Map<String, String> ini,
         Map<String, String> environment,
         Optional<String> statusPath,
+        Optional<String> metricsPath,
         long bodyBufferBytes,
         Duration bodyTimeout,
         long bodyMinRate,
@@ -173,12 +174,11 @@ public record Settings(
         if (mode == Mode.OCTANE && params.get("max-requests") == null) {
             maxRequests = 500;
         }
-        Optional<String> statusPath = Optional.ofNullable(params.get("status-path")).filter(s -> !s.isBlank()).map(String::trim);
-        statusPath.ifPresent(p -> {
-            if (!p.startsWith("/")) {
-                throw new InvalidSettingException("status-path", "must start with '/' (was '" + p + "')");
-            }
-        });
+        Optional<String> statusPath = endpointPath(params, "status-path");
+        Optional<String> metricsPath = endpointPath(params, "metrics-path");
+        if (statusPath.isPresent() && statusPath.equals(metricsPath)) {
+            throw new InvalidSettingException("metrics-path", "must differ from status-path (both are '" + statusPath.get() + "')");
+        }
         long bodyBuffer = Optional.ofNullable(params.get("body-buffer-size"))
                 .map(v -> parse("body-buffer-size", v, Settings::bytes)).orElse(DEFAULT_BODY_BUFFER_BYTES);
         if (bodyBuffer > Integer.MAX_VALUE - 8) {
@@ -191,9 +191,19 @@ public record Settings(
                 .map(v -> parse("table-memory", v, Settings::bytes)).orElse(DEFAULT_TABLE_MEMORY_BYTES);
         Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
                 maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
-                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory);
+                Collections.unmodifiableMap(environment), statusPath, metricsPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory);
         settings.postMaxSizeBytes();
         return settings;
+    }
+
+    private static Optional<String> endpointPath(Parameters params, String name) {
+        Optional<String> path = Optional.ofNullable(params.get(name)).filter(s -> !s.isBlank()).map(String::trim);
+        path.ifPresent(p -> {
+            if (!p.startsWith("/")) {
+                throw new InvalidSettingException(name, "must start with '/' (was '" + p + "')");
+            }
+        });
+        return path;
     }
 
     private static <T> T parse(String name, String value, Function<String, T> parser) {
@@ -263,7 +273,7 @@ public record Settings(
 
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
-                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath,
+                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath, metricsPath,
                 bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes);
     }
 

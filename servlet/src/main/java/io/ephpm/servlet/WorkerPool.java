@@ -66,6 +66,7 @@ final class WorkerPool implements WorkerPoolMXBean {
     private volatile boolean stopping;
     private volatile boolean bootFailing;
     private long lastSpinReview = System.nanoTime();
+    private final PoolMetrics metrics = new PoolMetrics(this);
 
     /** One PHP thread's place in the pool. */
     private static final class Slot {
@@ -272,6 +273,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         requests.incrementAndGet();
         totalRequestNanos.addAndGet(nanos);
         maxRequestNanos.accumulateAndGet(nanos, Math::max);
+        metrics.requestCompleted(nanos);
         HttpServletResponse response = pending.response;
         // exit() ends a worker script normally, with its response as PHP produced it: nothing to replay
         boolean workerDied = settings.mode() != Mode.CLASSIC && outcome != Outcome.OK && outcome != Outcome.EXIT;
@@ -455,6 +457,10 @@ final class WorkerPool implements WorkerPoolMXBean {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    PoolMetrics metrics() {
+        return metrics;
     }
 
     Map<String, Object> snapshot() {

@@ -34,6 +34,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
               --php NAME=VALUE        a php.ini setting for the app; repeatable
               --env NAME=VALUE        an environment variable PHP sees; repeatable
               --status-path PATH      serve the worker pool's numbers as JSON there, like /_ephpm/status
+              --metrics-path PATH     serve the worker pool's numbers in Prometheus's text format there, like /metrics
               --table-memory SIZE     the most native memory the app's shared tables may hold (default 1G; 0: no limit)
               --help                  print this and exit
 
@@ -55,6 +56,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
             Map.entry("--body-timeout", "body-timeout"),
             Map.entry("--body-min-rate", "body-min-rate"),
             Map.entry("--status-path", "status-path"),
+            Map.entry("--metrics-path", "metrics-path"),
             Map.entry("--table-memory", "table-memory"));
 
     static LauncherOptions parse(String... args) throws UsageException {
