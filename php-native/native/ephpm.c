@@ -28,6 +28,7 @@
 #include "zend_interfaces.h"
 #include "zend_hash.h"
 #include "zend_observer.h"
+#include "zend_smart_str.h"
 #include "main/php_output.h"
 #include "main/php_streams.h"
 
@@ -414,6 +415,29 @@ static int emit(int flags, const char *body, size_t body_len) {
 	resume_execution_timer(paused);
 	ctx->headers_pending = 0;
 	if (flags & EPHPM_EMIT_FINAL) ctx->finished = 1;
+	return call.answer;
+}
+
+/* An interim response (103 Early Hints) with the headers set so far, which stay for the final response
+ * (RFC 8297). Refused once the final headers are out. */
+static int emit_informational(int status) {
+	if (!ctx->active || ctx->finished || ctx->sent_file || SG(headers_sent) || ctx->body_started) return EPHPM_CLIENT_GONE;
+	smart_str lines = {0};
+	zend_llist_position pos;
+	sapi_header_struct *h = zend_llist_get_first_ex(&SG(sapi_headers).headers, &pos);
+	while (h) {
+		if (h->header_len > 0) {
+			smart_str_appendl(&lines, h->header, h->header_len);
+			smart_str_appendc(&lines, '\n');
+		}
+		h = zend_llist_get_next_ex(&SG(sapi_headers).headers, &pos);
+	}
+	paused_timer paused = pause_execution_timer();
+	emit_call call = {EPHPM_EMIT_INFORMATIONAL, status, lines.s ? ZSTR_VAL(lines.s) : "", lines.s ? (int)ZSTR_LEN(lines.s) : 0,
+	                  "", 0, EPHPM_CLIENT_GONE};
+	call_java(java_emit, &call);
+	resume_execution_timer(paused);
+	smart_str_free(&lines);
 	return call.answer;
 }
 
@@ -1188,6 +1212,26 @@ PHP_FUNCTION(ephpm_send_file) {
 	RETURN_TRUE;
 }
 
+/* FrankenPHP's headers_send(): a status from 100 to 199 sends an interim response with the headers set so
+ * far and leaves the response as it was; any other sends the final status and headers now. */
+PHP_FUNCTION(ephpm_headers_send) {
+	zend_long status = 200;
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(status)
+	ZEND_PARSE_PARAMETERS_END();
+	if (status < 100 || status > 599) {
+		zend_argument_value_error(1, "must be an HTTP status code (100 to 599)");
+		RETURN_THROWS();
+	}
+	if (!ctx || !ctx->active || ctx->finished) RETURN_LONG(SAPI_HEADER_SEND_FAILED);
+	if (status < 200) {
+		RETURN_LONG(emit_informational((int)status) == EPHPM_CLIENT_OK ? SAPI_HEADER_SENT_SUCCESSFULLY : SAPI_HEADER_SEND_FAILED);
+	}
+	SG(sapi_headers).http_response_code = (int)status;
+	RETURN_LONG(sapi_send_headers() == SUCCESS ? SAPI_HEADER_SENT_SUCCESSFULLY : SAPI_HEADER_SEND_FAILED);
+}
+
 static void add_request_header(envelope_entry *e, void *headers) {
 	sapi_add_request_header(e->key, e->key_len, (char *)e->value, e->value_len, headers);
 }
@@ -1217,6 +1261,7 @@ static const zend_function_entry ephpm_functions[] = {
 	EPHPM_FENTRY("fastcgi_finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request)
 	EPHPM_FENTRY("apache_request_headers", zif_ephpm_request_headers, arginfo_ephpm_request_headers)
 	EPHPM_FENTRY("getallheaders", zif_ephpm_request_headers, arginfo_ephpm_request_headers)
+	EPHPM_FENTRY("headers_send", zif_ephpm_headers_send, arginfo_ephpm_headers_send)
 	ZEND_FE_END
 };
 

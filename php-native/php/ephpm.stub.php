@@ -7,7 +7,8 @@
  * Besides these, the SAPI replaces getenv() and putenv(): PHP sees only the environment the
  * runtime was configured with, and putenv() changes it for the calling PHP thread only. It also
  * has php-fpm's global fastcgi_finish_request(), the same function as finish_request() below, and
- * php-fpm's getallheaders() and apache_request_headers() (declared at the end of this file).
+ * php-fpm's getallheaders() and apache_request_headers(), and FrankenPHP's headers_send() (declared
+ * in the global namespace below).
  */
 
 namespace Ephpm\Worker {
@@ -82,6 +83,18 @@ function getallheaders(): array {}
 
 /** The same as getallheaders(). */
 function apache_request_headers(): array {}
+
+/**
+ * FrankenPHP's headers_send(). A status from 100 to 199 (103 Early Hints) sends an interim response
+ * with the headers set so far, which stay set for the final response (the servlet passes the Link
+ * headers of a 103 on where the container can send one: Jetty 12, Tomcat 10.1/11; elsewhere nothing
+ * is sent). Any other status becomes the response's status, and status and headers are sent now.
+ *
+ * @return int 1 when sent (SAPI_HEADER_SENT_SUCCESSFULLY), 3 (SAPI_HEADER_SEND_FAILED) when the final
+ *             headers are already out, or there is no open response
+ * @throws \ValueError when $status is not from 100 to 599
+ */
+function headers_send(int $status = 200): int {}
 }
 
 namespace Ephpm {

@@ -248,7 +248,7 @@ final class WorkerPool implements WorkerPoolMXBean {
             }
             if (pending.claim()) {
                 busy.incrementAndGet();
-                return new PhpExchange(pending.php, new ServletPhpResponse(pending.response, (o, e, writeFailed) -> completed(pending, o, e, writeFailed)));
+                return new PhpExchange(pending.php, new ServletPhpResponse(pending.request, pending.response, (o, e, writeFailed) -> completed(pending, o, e, writeFailed)));
             }
         }
     }
