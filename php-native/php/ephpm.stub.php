@@ -95,6 +95,39 @@ function apache_request_headers(): array {}
  * @throws \ValueError when $status is not from 100 to 599
  */
 function headers_send(int $status = 200): int {}
+
+/**
+ * FrankenPHP's worker loop, for worker scripts written for FrankenPHP; next to take_request(), worker
+ * scripts only. Waits for the next request (the previous one, or the boot, ends as in take_request()),
+ * makes the superglobals that request's, and calls $handler. When it returns, the response is complete:
+ * output flushed, session written, upload files deleted, the client answered; the superglobals keep the
+ * request's values until the next call. An exception the handler lets out is reported as PHP reports an
+ * uncaught one (logged; 500 unless display_errors shows it) and the worker lives on; exit() ends the
+ * worker script, whose response goes out as PHP produced it, and a fresh worker takes over.
+ * $_SERVER['FRANKENPHP_WORKER'] is '1' in the worker mode's boot environment.
+ *
+ * @return bool false when the worker must stop (shutdown, rotation): return from the script
+ * @throws \RuntimeException outside a worker script
+ * @throws \LogicException inside a handler (so is take_request())
+ */
+function frankenphp_handle_request(callable $handler): bool {}
+
+/** The same as \Ephpm\Worker\finish_request() and fastcgi_finish_request(). */
+function frankenphp_finish_request(): bool {}
+
+/** The same as getallheaders(). */
+function frankenphp_request_headers(): array {}
+
+/**
+ * The response headers set so far, by name (of several with one name, the last), as PHP's own SAPIs'
+ * apache_response_headers() gives them.
+ *
+ * @return array<string, string>
+ */
+function frankenphp_response_headers(): array {}
+
+/** The same as frankenphp_response_headers(). */
+function apache_response_headers(): array {}
 }
 
 namespace Ephpm {

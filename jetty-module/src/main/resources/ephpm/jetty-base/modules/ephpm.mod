@@ -85,6 +85,9 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 ## Environment variables PHP sees, comma-separated NAME=VALUE; append with +=,
 # ephpm.env=APP_ENV=production,LOG_CHANNEL=stderr
 
+## Variables in the worker script's boot $_SERVER only (FrankenPHP's worker env), comma-separated NAME=VALUE.
+# ephpm.workerEnv=MAX_REQUESTS=500
+
 ## Names of JVM environment variables PHP may see, comma-separated.
 # ephpm.passEnv=DB_PASSWORD
 

@@ -34,6 +34,7 @@ class ModulePropertiesTest {
         properties.put("ephpm.maxMemory", "128M");
         properties.put("ephpm.statusPath", "/_ephpm/status");
         properties.put("ephpm.metricsPath", "/metrics");
+        properties.put("ephpm.workerEnv", "FOO=bar");
         properties.put("ephpm.php", "memory_limit=256M, display_errors=Off");
         properties.put("ephpm.env", "APP_ENV=production,LOG_CHANNEL=stderr");
 
@@ -50,6 +51,7 @@ class ModulePropertiesTest {
         assertEquals("128M", parameters.get("max-memory"));
         assertEquals("/_ephpm/status", parameters.get("status-path"));
         assertEquals("/metrics", parameters.get("metrics-path"));
+        assertEquals("bar", parameters.get("worker-env.FOO"));
         assertEquals("256M", parameters.get("php.memory_limit"));
         assertEquals("Off", parameters.get("php.display_errors"));
         assertEquals("production", parameters.get("env.APP_ENV"));

@@ -39,6 +39,7 @@ public record Settings(
         Optional<Path> iniFile,
         Map<String, String> ini,
         Map<String, String> environment,
+        Map<String, String> workerEnvironment,
         Optional<String> statusPath,
         Optional<String> metricsPath,
         long bodyBufferBytes,
@@ -149,11 +150,14 @@ public record Settings(
             }
         });
         Map<String, String> ini = new LinkedHashMap<>();
+        Map<String, String> workerEnvironment = new LinkedHashMap<>();
         for (String name : params.names()) {
             if (name.startsWith("php.") && name.length() > 4) {
                 ini.put(name.substring(4), params.get(name));
             } else if (name.startsWith("env.") && name.length() > 4) {
                 environment.put(name.substring(4), params.get(name));
+            } else if (name.startsWith("worker-env.") && name.length() > 11) {
+                workerEnvironment.put(name.substring(11), params.get(name));
             }
         }
         String passEnv = params.get("pass-env");
@@ -168,6 +172,11 @@ public record Settings(
         environment.forEach((k, v) -> {
             if (k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
                 throw new InvalidSettingException("env." + k, "is not a valid environment variable");
+            }
+        });
+        workerEnvironment.forEach((k, v) -> {
+            if (k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
+                throw new InvalidSettingException("worker-env." + k, "is not a valid server variable");
             }
         });
         Mode mode = requested != Mode.AUTO ? requested : octane.installed(appRoot, environment) ? Mode.OCTANE : Mode.CLASSIC;
@@ -191,7 +200,7 @@ public record Settings(
                 .map(v -> parse("table-memory", v, Settings::bytes)).orElse(DEFAULT_TABLE_MEMORY_BYTES);
         Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
                 maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
-                Collections.unmodifiableMap(environment), statusPath, metricsPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory);
+                Collections.unmodifiableMap(environment), Collections.unmodifiableMap(workerEnvironment), statusPath, metricsPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory);
         settings.postMaxSizeBytes();
         return settings;
     }
@@ -273,7 +282,7 @@ public record Settings(
 
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
-                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath, metricsPath,
+                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, workerEnvironment, statusPath, metricsPath,
                 bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes);
     }
 

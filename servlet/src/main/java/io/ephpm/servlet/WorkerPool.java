@@ -207,15 +207,20 @@ final class WorkerPool implements WorkerPoolMXBean {
         thread.start();
     }
 
+    /** The worker script's $_SERVER until its first request: FrankenPHP's worker scripts look for FRANKENPHP_WORKER. */
     private PhpRequest bootRequest(int id) {
-        return PhpRequest.builder()
-                .variable("APP_BASE_PATH", settings.appRoot().toString())
+        PhpRequest.Builder boot = PhpRequest.builder();
+        settings.workerEnvironment().forEach(boot::variable);
+        boot.variable("APP_BASE_PATH", settings.appRoot().toString())
                 .variable("DOCUMENT_ROOT", settings.documentRoot().toString())
                 .variable("SCRIPT_FILENAME", settings.workerScript().orElseThrow().toString())
                 .variable("EPHPM_MODE", settings.mode().lowerCase())
                 .variable("EPHPM_WORKER_ID", Integer.toString(id))
-                .variable("EPHPM_MAX_REQUESTS", Long.toString(settings.maxRequests()))
-                .build();
+                .variable("EPHPM_MAX_REQUESTS", Long.toString(settings.maxRequests()));
+        if (settings.mode() == Mode.WORKER) {
+            boot.variable("FRANKENPHP_WORKER", "1");
+        }
+        return boot.build();
     }
 
     /**

@@ -114,7 +114,7 @@ class EarlyHintsServletTest {
     }
 
     /** Reads heads until the final one, then its body (Content-Length or chunked); the connection may stay open. */
-    private static Exchange get(int port, String target, String protocol, String... headers) throws IOException {
+    static Exchange get(int port, String target, String protocol, String... headers) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             StringBuilder head = new StringBuilder("GET " + target + " " + protocol + "\r\nHost: 127.0.0.1\r\n");
