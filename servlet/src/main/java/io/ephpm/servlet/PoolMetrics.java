@@ -41,7 +41,10 @@ final class PoolMetrics {
                 .unit(Unit.BYTES).callback(cb -> cb.call(pool.getTableMemoryBytes())).register(registry);
         requestDuration = Histogram.builder().name("ephpm_request_duration_seconds")
                 .help("time from a PHP thread taking a request to its response's end").unit(Unit.SECONDS)
-                .classicOnly().register(registry);
+                .classicOnly()
+                // exemplars start a scheduler thread per class loader, which outlives an undeployed webapp
+                .withoutExemplars()
+                .register(registry);
     }
 
     private void gauge(String name, String help, DoubleSupplier value) {
