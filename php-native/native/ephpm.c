@@ -1103,7 +1103,8 @@ static void add_request_summary(envelope_entry *e, void *array) {
 #undef IS
 }
 
-/* Ends the current request (unless frankenphp_handle_request() already did), then waits for the next.
+/* Ends the current request (or the boot, or the idle stretch after a frankenphp_handle_request() handler),
+ * then waits for the next.
  * Returns 1 with the new request started, 0 when the worker must stop (the superglobals are the boot
  * ones again), -1 with an exception thrown when the request could not start. */
 static int take_next_request(void) {

@@ -64,7 +64,7 @@ final class ServletPhpResponse implements PhpResponse {
         response.setStatus(status);
         boolean serverSet = false;
         boolean dateSet = false;
-        Set<String> replaced = new HashSet<>();
+        Set<String> replaced = hintedHeaders.isEmpty() ? Set.of() : new HashSet<>();
         for (Header h : headers) {
             String name = h.name().toLowerCase(Locale.ROOT);
             if (hintedHeaders.contains(name) && replaced.add(name)) {
