@@ -28,6 +28,7 @@
 #include "zend_interfaces.h"
 #include "zend_hash.h"
 #include "zend_observer.h"
+#include "zend_smart_str.h"
 #include "main/php_output.h"
 #include "main/php_streams.h"
 
@@ -63,6 +64,8 @@ typedef struct {
 	int64_t requests;      /* requests taken by the current worker script */
 	int took_first;        /* take_request() was called at least once */
 	int stop_requested;    /* take_request() returned null */
+	int in_handler;        /* frankenphp_handle_request() runs its handler */
+	int script_done;       /* the worker script has ended: shutdown functions and destructors run, no request may start */
 
 	/* current request */
 	int active;            /* a request's response is open */
@@ -415,6 +418,29 @@ static int emit(int flags, const char *body, size_t body_len) {
 	resume_execution_timer(paused);
 	ctx->headers_pending = 0;
 	if (flags & EPHPM_EMIT_FINAL) ctx->finished = 1;
+	return call.answer;
+}
+
+/* An interim response (103 Early Hints) with the headers set so far, which stay for the final response
+ * (RFC 8297). Refused once the final headers are out. */
+static int emit_informational(int status) {
+	if (!ctx->active || ctx->finished || ctx->sent_file || SG(headers_sent) || ctx->body_started) return EPHPM_CLIENT_GONE;
+	smart_str lines = {0};
+	zend_llist_position pos;
+	sapi_header_struct *h = zend_llist_get_first_ex(&SG(sapi_headers).headers, &pos);
+	while (h) {
+		if (h->header_len > 0) {
+			smart_str_appendl(&lines, h->header, h->header_len);
+			smart_str_appendc(&lines, '\n');
+		}
+		h = zend_llist_get_next_ex(&SG(sapi_headers).headers, &pos);
+	}
+	paused_timer paused = pause_execution_timer();
+	emit_call call = {EPHPM_EMIT_INFORMATIONAL, status, lines.s ? ZSTR_VAL(lines.s) : "", lines.s ? (int)ZSTR_LEN(lines.s) : 0,
+	                  "", 0, EPHPM_CLIENT_GONE};
+	call_java(java_emit, &call);
+	resume_execution_timer(paused);
+	smart_str_free(&lines);
 	return call.answer;
 }
 
@@ -1027,7 +1053,8 @@ static int worker_request_shutdown(void) {
 	return final_flags;
 }
 
-static int worker_request_startup(void) {
+/* rearm: build the superglobals from the request info; without it they keep what the last request had */
+static int worker_request_startup(int rearm) {
 	int result = SUCCESS;
 	zend_try {
 		php_output_activate();
@@ -1043,7 +1070,7 @@ static int worker_request_startup(void) {
 		} else if (PG(output_buffering)) {
 			php_output_start_user(NULL, PG(output_buffering) > 1 ? PG(output_buffering) : 0, PHP_OUTPUT_HANDLER_STDFLAGS);
 		}
-		rearm_superglobals();
+		if (rearm) rearm_superglobals();
 		reload_modules(1);
 		reinstate_boot_session_handler();
 	} zend_catch {
@@ -1077,14 +1104,11 @@ static void add_request_summary(envelope_entry *e, void *array) {
 #undef IS
 }
 
-PHP_FUNCTION(ephpm_take_request) {
-	ZEND_PARSE_PARAMETERS_NONE();
-	if (!ctx || ctx->mode != MODE_WORKER) {
-		zend_throw_exception(spl_ce_LogicException, "Ephpm\\Worker\\take_request() is only available in a worker script", 0);
-		RETURN_THROWS();
-	}
-	if (ctx->stop_requested) RETURN_NULL();
-
+/* Ends the current request (or the boot, or the idle stretch after a frankenphp_handle_request() handler),
+ * then waits for the next.
+ * Returns 1 with the new request started, 0 when the worker must stop (the superglobals are the boot
+ * ones again), -1 with an exception thrown when the request could not start. */
+static int take_next_request(void) {
 	const char *envelope;
 	int startup;
 	do {
@@ -1111,7 +1135,7 @@ PHP_FUNCTION(ephpm_take_request) {
 			SG(server_context) = NULL;
 		}
 		ctx->in_startup = 1;
-		startup = worker_request_startup();
+		startup = worker_request_startup(1);
 		ctx->in_startup = 0;
 		SG(server_context) = ctx;
 		if (startup == SUCCESS && envelope && ctx->reject_status) {
@@ -1121,18 +1145,115 @@ PHP_FUNCTION(ephpm_take_request) {
 	if (startup == FAILURE) {
 		finish_response(EPHPM_STARTUP_FAILED);
 		zend_throw_exception(spl_ce_RuntimeException, "ePHPm: could not start the request", 0);
-		RETURN_THROWS();
+		return -1;
 	}
-	if (!envelope) RETURN_NULL();
+	if (!envelope) return 0;
 
 	ctx->requests++;
 	start_ceiling();
 	zend_set_timeout(request_time_limit(), 0);
+	return 1;
+}
+
+PHP_FUNCTION(ephpm_take_request) {
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (!ctx || ctx->mode != MODE_WORKER) {
+		zend_throw_exception(spl_ce_LogicException, "Ephpm\\Worker\\take_request() is only available in a worker script", 0);
+		RETURN_THROWS();
+	}
+	if (ctx->in_handler) {
+		zend_throw_exception(spl_ce_LogicException, "Ephpm\\Worker\\take_request() cannot run inside a frankenphp_handle_request() handler", 0);
+		RETURN_THROWS();
+	}
+	if (ctx->stop_requested || ctx->script_done) RETURN_NULL();
+	int next = take_next_request();
+	if (next < 0) RETURN_THROWS();
+	if (next == 0) RETURN_NULL();
 
 	array_init(return_value);
-	envelope_each(envelope, add_request_summary, return_value);
+	envelope_each(ctx->envelope, add_request_summary, return_value);
 	add_assoc_long(return_value, "worker", ctx->worker_id);
 	add_assoc_long(return_value, "number", (zend_long)ctx->requests);
+}
+
+/* FrankenPHP's contract: the response is complete when frankenphp_handle_request() returns, the
+ * session written and upload files gone; the superglobals keep the request's values until the next
+ * call. So the request ends here in full, and the script goes on in a pseudo-request of its own with
+ * no response, as at boot, which the next call ends as take_request() ends the boot. */
+static void complete_handled_request(void) {
+	zend_unset_timeout();
+	int final_flags = worker_request_shutdown();
+	if (final_flags) {
+		emit_call call = {final_flags, ctx->status, ctx->hdr, final_flags & EPHPM_EMIT_HEADERS ? (int)ctx->hdr_len : 0,
+		                  ctx->out, (int)ctx->out_len, EPHPM_CLIENT_GONE};
+		call_java(java_emit, &call);
+	}
+	ctx->out_len = 0;
+	ctx->headers_pending = 0;
+	set_request_info(ctx->boot_envelope);
+	SG(server_context) = NULL;
+	worker_request_startup(0);
+	SG(server_context) = ctx;
+}
+
+PHP_FUNCTION(ephpm_frankenphp_handle_request) {
+	zend_fcall_info fci;
+	zend_fcall_info_cache fcc;
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_FUNC(fci, fcc)
+	ZEND_PARSE_PARAMETERS_END();
+	if (!ctx || ctx->mode != MODE_WORKER) {
+		zend_throw_exception(spl_ce_RuntimeException, "frankenphp_handle_request() called while not in worker mode", 0);
+		RETURN_THROWS();
+	}
+	if (ctx->in_handler) {
+		zend_throw_exception(spl_ce_LogicException, "frankenphp_handle_request() cannot run inside its own handler", 0);
+		RETURN_THROWS();
+	}
+	if (ctx->stop_requested || ctx->script_done) RETURN_FALSE;
+	int next = take_next_request();
+	if (next < 0) RETURN_THROWS();
+	if (next == 0) RETURN_FALSE;
+
+	zval retval;
+	ZVAL_UNDEF(&retval);
+	fci.retval = &retval;
+	fci.params = NULL;
+	fci.param_count = 0;
+	ctx->in_handler = 1;
+	zend_call_function(&fci, &fcc);
+	ctx->in_handler = 0;
+	zval_ptr_dtor(&retval);
+	if (EG(exception)) {
+		/* exit() unwinds the whole script, as it does outside a handler */
+		if (zend_is_unwind_exit(EG(exception))) RETURN_THROWS();
+		/* reported and logged as PHP reports an uncaught exception (500 unless display_errors shows
+		 * it); as in FrankenPHP the worker lives on, so it is no worker death */
+		zend_exception_error(EG(exception), E_ERROR);
+		ctx->fatal_type = 0;
+		ctx->last_error[0] = '\0';
+	}
+	complete_handled_request();
+	RETURN_TRUE;
+}
+
+/* apache_response_headers() as PHP's own SAPIs give it: the headers set so far by name, the last of
+ * several with the same name winning. */
+PHP_FUNCTION(ephpm_response_headers) {
+	ZEND_PARSE_PARAMETERS_NONE();
+	array_init(return_value);
+	zend_llist_position pos;
+	sapi_header_struct *h = zend_llist_get_first_ex(&SG(sapi_headers).headers, &pos);
+	for (; h; h = zend_llist_get_next_ex(&SG(sapi_headers).headers, &pos)) {
+		const char *colon = h->header_len ? memchr(h->header, ':', h->header_len) : NULL;
+		if (!colon) continue;
+		size_t name_len = (size_t)(colon - h->header);
+		while (name_len > 0 && (h->header[name_len - 1] == ' ' || h->header[name_len - 1] == '\t')) name_len--;
+		if (name_len == 0) continue;
+		const char *value = colon + 1, *end = h->header + h->header_len;
+		while (value < end && (*value == ' ' || *value == '\t')) value++;
+		add_assoc_stringl_ex(return_value, h->header, name_len, (char *)value, (size_t)(end - value));
+	}
 }
 
 PHP_FUNCTION(ephpm_finish_request) {
@@ -1187,6 +1308,26 @@ PHP_FUNCTION(ephpm_send_file) {
 		RETURN_FALSE;
 	}
 	RETURN_TRUE;
+}
+
+/* FrankenPHP's headers_send(): a status from 100 to 199 sends an interim response with the headers set so
+ * far and leaves the response as it was; any other sends the final status and headers now. */
+PHP_FUNCTION(ephpm_headers_send) {
+	zend_long status = 200;
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(status)
+	ZEND_PARSE_PARAMETERS_END();
+	if (status < 100 || status > 599) {
+		zend_argument_value_error(1, "must be an HTTP status code (100 to 599)");
+		RETURN_THROWS();
+	}
+	if (!ctx || !ctx->active || ctx->finished) RETURN_LONG(SAPI_HEADER_SEND_FAILED);
+	if (status < 200) {
+		RETURN_LONG(emit_informational((int)status) == EPHPM_CLIENT_OK ? SAPI_HEADER_SENT_SUCCESSFULLY : SAPI_HEADER_SEND_FAILED);
+	}
+	SG(sapi_headers).http_response_code = (int)status;
+	RETURN_LONG(sapi_send_headers() == SUCCESS ? SAPI_HEADER_SENT_SUCCESSFULLY : SAPI_HEADER_SEND_FAILED);
 }
 
 static void add_request_header(envelope_entry *e, void *headers) {
@@ -1345,6 +1486,13 @@ static const zend_function_entry ephpm_functions[] = {
 	EPHPM_FENTRY("fastcgi_finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request)
 	EPHPM_FENTRY("apache_request_headers", zif_ephpm_request_headers, arginfo_ephpm_request_headers)
 	EPHPM_FENTRY("getallheaders", zif_ephpm_request_headers, arginfo_ephpm_request_headers)
+	EPHPM_FENTRY("headers_send", zif_ephpm_headers_send, arginfo_ephpm_headers_send)
+	/* FrankenPHP's worker API, so that worker scripts written for it run unchanged */
+	EPHPM_FENTRY("frankenphp_handle_request", zif_ephpm_frankenphp_handle_request, arginfo_ephpm_frankenphp_handle_request)
+	EPHPM_FENTRY("frankenphp_finish_request", zif_ephpm_finish_request, arginfo_ephpm_finish_request)
+	EPHPM_FENTRY("frankenphp_request_headers", zif_ephpm_request_headers, arginfo_ephpm_request_headers)
+	EPHPM_FENTRY("frankenphp_response_headers", zif_ephpm_response_headers, arginfo_ephpm_request_headers)
+	EPHPM_FENTRY("apache_response_headers", zif_ephpm_response_headers, arginfo_ephpm_request_headers)
 	ZEND_FE_END
 };
 
@@ -1598,6 +1746,8 @@ static void begin_execution(int mode) {
 	ctx->requests = mode == MODE_WORKER ? 0 : ctx->requests;
 	ctx->took_first = 0;
 	ctx->stop_requested = 0;
+	ctx->in_handler = 0;
+	ctx->script_done = 0;
 	zend_hash_clean(&ctx->env_sandbox);
 }
 
@@ -1684,6 +1834,7 @@ int ephpm_worker_run(const char *script, const char *boot_envelope) {
 	set_request_info(boot_envelope);
 	enter_php();
 	int ran = run_script(script);
+	ctx->script_done = 1;
 	int outcome = ran < 0 ? EPHPM_STARTUP_FAILED : classify_outcome(ran);
 	forget_boot_state();
 	shutdown_request();

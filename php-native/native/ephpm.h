@@ -29,6 +29,7 @@
 #define EPHPM_EMIT_FINAL 2    /* the response is complete */
 #define EPHPM_EMIT_HEADERS 4  /* status and headers are included in this call */
 #define EPHPM_EMIT_SENDFILE 16 /* body is "offset:length:path": the container sends that file segment */
+#define EPHPM_EMIT_INFORMATIONAL 32 /* an interim response (headers_send(103)): status and headers only, the response goes on */
 #define EPHPM_EMIT_OUTCOME_SHIFT 8
 
 /* Set in ephpm_execute_classic's result and in next_request's flags while OPcache has a restart

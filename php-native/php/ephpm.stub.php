@@ -7,7 +7,8 @@
  * Besides these, the SAPI replaces getenv() and putenv(): PHP sees only the environment the
  * runtime was configured with, and putenv() changes it for the calling PHP thread only. It also
  * has php-fpm's global fastcgi_finish_request(), the same function as finish_request() below, and
- * php-fpm's getallheaders() and apache_request_headers() (declared at the end of this file).
+ * php-fpm's getallheaders() and apache_request_headers(), and FrankenPHP's headers_send() (declared
+ * in the global namespace below).
  */
 
 namespace Ephpm\Worker {
@@ -108,6 +109,51 @@ function getallheaders(): array {}
 
 /** The same as getallheaders(). */
 function apache_request_headers(): array {}
+
+/**
+ * FrankenPHP's headers_send(). A status from 100 to 199 (103 Early Hints) sends an interim response
+ * with the headers set so far, which stay set for the final response (the servlet passes the Link
+ * headers of a 103 on where the container can send one: Jetty 12, Tomcat 10.1/11; elsewhere nothing
+ * is sent). Any other status becomes the response's status, and status and headers are sent now.
+ *
+ * @return int 1 when sent (SAPI_HEADER_SENT_SUCCESSFULLY), 3 (SAPI_HEADER_SEND_FAILED) when the final
+ *             headers are already out, or there is no open response
+ * @throws \ValueError when $status is not from 100 to 599
+ */
+function headers_send(int $status = 200): int {}
+
+/**
+ * FrankenPHP's worker loop, for worker scripts written for FrankenPHP; next to take_request(), worker
+ * scripts only. Waits for the next request (the previous one, or the boot, ends as in take_request()),
+ * makes the superglobals that request's, and calls $handler. When it returns, the response is complete:
+ * output flushed, session written, upload files deleted, the client answered; the superglobals keep the
+ * request's values until the next call. An exception the handler lets out is reported as PHP reports an
+ * uncaught one (logged; 500 unless display_errors shows it) and the worker lives on; exit() ends the
+ * worker script, whose response goes out as PHP produced it, and a fresh worker takes over.
+ * $_SERVER['FRANKENPHP_WORKER'] is '1' in the worker mode's boot environment.
+ *
+ * @return bool false when the worker must stop (shutdown, rotation): return from the script
+ * @throws \RuntimeException outside a worker script
+ * @throws \LogicException inside a handler (so is take_request())
+ */
+function frankenphp_handle_request(callable $handler): bool {}
+
+/** The same as \Ephpm\Worker\finish_request() and fastcgi_finish_request(). */
+function frankenphp_finish_request(): bool {}
+
+/** The same as getallheaders(). */
+function frankenphp_request_headers(): array {}
+
+/**
+ * The response headers set so far, by name (of several with one name, the last), as PHP's own SAPIs'
+ * apache_response_headers() gives them.
+ *
+ * @return array<string, string>
+ */
+function frankenphp_response_headers(): array {}
+
+/** The same as frankenphp_response_headers(). */
+function apache_response_headers(): array {}
 }
 
 namespace Ephpm {

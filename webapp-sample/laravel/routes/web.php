@@ -1,6 +1,7 @@
 <?php
 
 use App\Http\Controllers\DownloadController;
+use App\Http\Controllers\EarlyHintsController;
 use App\Http\Controllers\EventStreamController;
 use App\Http\Controllers\HomeController;
 use App\Http\Controllers\NoteController;
@@ -25,6 +26,8 @@ Route::view('/download', 'download')->name('download');
 Route::get('/download/sample.bin', DownloadController::class)->name('download.file');
 
 Route::get('/worker', [WorkerController::class, 'show'])->name('worker');
+
+Route::get('/early-hints', EarlyHintsController::class)->name('early-hints');
 
 Route::get('/visits', [VisitController::class, 'show'])->name('visits');
 

@@ -32,6 +32,8 @@ class JettyWarDeploymentTest {
 
     @Test
     void servesEveryRouteOfTheSample() throws Exception {
-        new SampleClient(jetty.uri("/sample")).assertEveryRoute(SampleClient.expectedMode());
+        SampleClient sample = new SampleClient(jetty.uri("/sample"));
+        sample.assertEveryRoute(SampleClient.expectedMode());
+        sample.assertMetrics();
     }
 }

@@ -81,6 +81,56 @@ final class SampleClient {
         assertEventStreamArrivesInPieces();
         assertDownloadSupportsRange();
         assertWorkerPage(mode);
+        assertEarlyHints();
+    }
+
+    /**
+     * The page that sends 103 Early Hints, read off a raw socket on a kept-alive connection (Jetty 12.0.16
+     * sends no 103 on a connection the request asks to close): a 103 with the stylesheet's Link header,
+     * then the 200 carrying it too.
+     */
+    void assertEarlyHints() throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            String target = uri("/early-hints").getRawPath();
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            java.io.InputStream in = socket.getInputStream();
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            List<String> heads = new java.util.ArrayList<>();
+            byte[] buffer = new byte[8192];
+            int parsed = 0;
+            while (heads.isEmpty() || !heads.get(heads.size() - 1).startsWith("HTTP/1.1 200")) {
+                int n = in.read(buffer);
+                assertTrue(n > 0, () -> "the connection ended after: " + received.toString(StandardCharsets.ISO_8859_1));
+                received.write(buffer, 0, n);
+                String text = received.toString(StandardCharsets.ISO_8859_1);
+                int end;
+                while ((end = text.indexOf("\r\n\r\n", parsed)) >= 0) {
+                    heads.add(text.substring(parsed, end));
+                    parsed = end + 4;
+                    if (!heads.get(heads.size() - 1).startsWith("HTTP/1.1 1")) {
+                        break;
+                    }
+                }
+            }
+            String link = "Link: <" + uri("/css/app.css") + ">; rel=preload; as=style";
+            assertEquals(2, heads.size(), heads::toString);
+            assertTrue(heads.get(0).startsWith("HTTP/1.1 103"), heads::toString);
+            assertTrue(heads.get(0).contains(link), heads::toString);
+            assertTrue(heads.get(1).startsWith("HTTP/1.1 200") && heads.get(1).contains(link), heads::toString);
+        }
+    }
+
+    /** The metrics path the sample's web.xml sets, in Prometheus's text format. */
+    void assertMetrics() throws IOException, InterruptedException {
+        HttpResponse<String> metrics = get("/_ephpm/metrics");
+        assertEquals(200, metrics.statusCode(), metrics::body);
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), metrics.headers()::toString);
+        Matcher requests = Pattern.compile("(?m)^ephpm_requests_total ([0-9.E]+)$").matcher(metrics.body());
+        assertTrue(requests.find(), metrics::body);
+        assertTrue(Double.parseDouble(requests.group(1)) > 0, metrics::body);
+        assertTrue(metrics.body().contains("# TYPE ephpm_request_duration_seconds histogram"), metrics::body);
     }
 
     /** The version the headers of the PHP build under test declare (PHP_VERSION=8.4 or 8.2 builds it). */

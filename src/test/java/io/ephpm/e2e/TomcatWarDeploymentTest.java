@@ -50,7 +50,9 @@ class TomcatWarDeploymentTest {
     @Test
     @Order(1)
     void servesEveryRouteOfTheSample() throws Exception {
-        new SampleClient(tomcat.uri("/sample")).assertEveryRoute(SampleClient.expectedMode());
+        SampleClient sample = new SampleClient(tomcat.uri("/sample"));
+        sample.assertEveryRoute(SampleClient.expectedMode());
+        sample.assertMetrics();
     }
 
     @Test

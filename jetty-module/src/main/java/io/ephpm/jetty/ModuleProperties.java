@@ -28,6 +28,7 @@ public final class ModuleProperties {
             Map.entry("workerScript", "worker-script"),
             Map.entry("frontController", "front-controller"),
             Map.entry("statusPath", "status-path"),
+            Map.entry("metricsPath", "metrics-path"),
             Map.entry("tableMemory", "table-memory"),
             Map.entry("taskWorkers", "task-workers"),
             Map.entry("passEnv", "pass-env"),
@@ -60,6 +61,7 @@ public final class ModuleProperties {
         }
         NameValueList.parse(PREFIX + "php", value(properties, "php")).forEach((k, v) -> parameters.put("php." + k, v));
         NameValueList.parse(PREFIX + "env", value(properties, "env")).forEach((k, v) -> parameters.put("env." + k, v));
+        NameValueList.parse(PREFIX + "workerEnv", value(properties, "workerEnv")).forEach((k, v) -> parameters.put("worker-env." + k, v));
         try {
             return Optional.of(EphpmApp.of(value(properties, "contextPath"), jettyBase.resolve(app),
                     Optional.ofNullable(value(properties, "documentRoot")), parameters));

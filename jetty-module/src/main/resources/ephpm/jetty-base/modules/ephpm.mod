@@ -85,11 +85,17 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 ## Environment variables PHP sees, comma-separated NAME=VALUE; append with +=,
 # ephpm.env=APP_ENV=production,LOG_CHANNEL=stderr
 
+## Variables in the worker script's boot $_SERVER only (FrankenPHP's worker env), comma-separated NAME=VALUE.
+# ephpm.workerEnv=MAX_REQUESTS=500
+
 ## Names of JVM environment variables PHP may see, comma-separated.
 # ephpm.passEnv=DB_PASSWORD
 
 ## A path answering the worker pool's numbers as JSON.
 # ephpm.statusPath=/_ephpm/status
+
+## A path answering the worker pool's numbers in Prometheus's text format.
+# ephpm.metricsPath=/metrics
 
 ## The most native memory the app's shared tables (Octane's tables and cache) may hold.
 # ephpm.tableMemory=1G

@@ -33,6 +33,8 @@ class ModulePropertiesTest {
         properties.put("ephpm.maxRequests", "100");
         properties.put("ephpm.maxMemory", "128M");
         properties.put("ephpm.statusPath", "/_ephpm/status");
+        properties.put("ephpm.metricsPath", "/metrics");
+        properties.put("ephpm.workerEnv", "FOO=bar");
         properties.put("ephpm.php", "memory_limit=256M, display_errors=Off");
         properties.put("ephpm.env", "APP_ENV=production,LOG_CHANNEL=stderr");
         properties.put("ephpm.versionedAssets", "/build/**");
@@ -52,6 +54,8 @@ class ModulePropertiesTest {
         assertEquals("/_ephpm/status", parameters.get("status-path"));
         assertEquals("/build/**", parameters.get("versioned-assets"));
         assertEquals("public, max-age=600", parameters.get("versioned-assets-cache-control"));
+        assertEquals("/metrics", parameters.get("metrics-path"));
+        assertEquals("bar", parameters.get("worker-env.FOO"));
         assertEquals("256M", parameters.get("php.memory_limit"));
         assertEquals("Off", parameters.get("php.display_errors"));
         assertEquals("production", parameters.get("env.APP_ENV"));

@@ -11,6 +11,7 @@ final class EphpmLibrary {
     static final int EMIT_FINAL = 2;
     static final int EMIT_HEADERS = 4;
     static final int EMIT_SENDFILE = 16;
+    static final int EMIT_INFORMATIONAL = 32;
     static final int EMIT_OUTCOME_SHIFT = 8;
     static final int OPCACHE_RESTART_PENDING = 0x10000;
     static final int CLIENT_OK = 0;

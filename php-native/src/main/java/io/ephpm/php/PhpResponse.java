@@ -18,6 +18,14 @@ public interface PhpResponse {
     /** Status and headers, before the first body byte. Repeated headers stay separate entries. */
     void headers(int status, List<Header> headers) throws IOException;
 
+    /**
+     * PHP asked for an interim response ({@code headers_send(103)}) with the headers set so far, before
+     * {@link #headers}; those headers stay set for the final response. The default sends nothing: a
+     * container without interim responses skips them, as a client that does not know them would.
+     */
+    default void informational(int status, List<Header> headers) throws IOException {
+    }
+
     /** A body chunk. The buffer is only valid during the call. */
     void body(ByteBuffer chunk) throws IOException;
 

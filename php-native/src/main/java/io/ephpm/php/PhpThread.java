@@ -262,6 +262,17 @@ public final class PhpThread extends Thread {
             return EphpmLibrary.CLIENT_GONE;
         }
         PhpResponse response = exchange.response();
+        if ((flags & EphpmLibrary.EMIT_INFORMATIONAL) != 0) {
+            if (!clientGone) {
+                try {
+                    response.informational(status, parseHeaders(headers, headersLength));
+                } catch (IOException | RuntimeException e) {
+                    clientGone = true;
+                    PHP_LOG.log(Level.FINE, getName() + ": the client is gone", e);
+                }
+            }
+            return clientGone ? EphpmLibrary.CLIENT_GONE : EphpmLibrary.CLIENT_OK;
+        }
         if (!clientGone) {
             try {
                 if ((flags & EphpmLibrary.EMIT_HEADERS) != 0) {

@@ -42,6 +42,20 @@ final class CapturedResponse implements PhpResponse {
         return this;
     }
 
+    /** The interim responses PHP asked for (headers_send(1xx)), in order. */
+    final List<Interim> interims = Collections.synchronizedList(new ArrayList<>());
+
+    record Interim(int status, List<Header> headers) {
+    }
+
+    @Override
+    public void informational(int status, List<Header> headers) {
+        if (headerCalls > 0) {
+            throw new AssertionError("an interim response after the final headers");
+        }
+        interims.add(new Interim(status, List.copyOf(headers)));
+    }
+
     @Override
     public void headers(int status, List<Header> headers) {
         this.status = status;

@@ -191,6 +191,10 @@ public class OctaneServlet extends HttpServlet {
             writeStatus(response);
             return;
         }
+        if (settings.metricsPath().filter(path::equals).isPresent()) {
+            writeMetrics(response);
+            return;
+        }
         Route route = router.route(path);
         if (route instanceof Route.StaticFile file) {
             serveStatic(request, response, file, versionedAssets.cacheControl(path));
@@ -322,6 +326,12 @@ public class OctaneServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         Map<String, Object> status = pool.snapshot();
         JSON.writeValue(response.getOutputStream(), status);
+    }
+
+    private void writeMetrics(HttpServletResponse response) throws IOException {
+        response.setContentType(PoolMetrics.CONTENT_TYPE);
+        response.setHeader("Cache-Control", "no-store");
+        pool.metrics().write(response.getOutputStream());
     }
 
     @Override

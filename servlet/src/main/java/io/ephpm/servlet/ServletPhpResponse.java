@@ -3,14 +3,18 @@ package io.ephpm.servlet;
 import io.ephpm.php.Outcome;
 import io.ephpm.php.PhpResponse;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Logger;
 
 /** Writes what PHP produces into the servlet response, on the PHP thread, as it is produced. */
 final class ServletPhpResponse implements PhpResponse {
@@ -21,14 +25,38 @@ final class ServletPhpResponse implements PhpResponse {
         void completed(Outcome outcome, String error, boolean writeFailed);
     }
 
+    private static final Logger LOG = Logger.getLogger(ServletPhpResponse.class.getName());
+
+    private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final Completion onComplete;
     private ServletOutputStream out;
     private boolean writeFailed;
+    /** Headers an early hint left in the servlet response (Tomcat), which PHP's final ones replace. */
+    private Set<String> hintedHeaders = Set.of();
 
-    ServletPhpResponse(HttpServletResponse response, Completion onComplete) {
+    ServletPhpResponse(HttpServletRequest request, HttpServletResponse response, Completion onComplete) {
+        this.request = request;
         this.response = response;
         this.onComplete = onComplete;
+    }
+
+    /** A 103 carries the Link headers set so far; other interim statuses are the container's business. */
+    @Override
+    public void informational(int status, List<Header> headers) throws IOException {
+        List<Header> links = headers.stream().filter(h -> h.name().equalsIgnoreCase("Link")).toList();
+        if (status != 103 || links.isEmpty()) {
+            LOG.fine(() -> "ePHPm: an interim " + status + " response with " + links.size() + " Link headers is not sent");
+            return;
+        }
+        try {
+            if (EarlyHints.send(request, response, links, !hintedHeaders.isEmpty()) == EarlyHints.Sent.HEADERS_KEPT) {
+                hintedHeaders = Set.of("link");
+            }
+        } catch (IOException e) {
+            writeFailed = true;
+            throw e;
+        }
     }
 
     @Override
@@ -36,8 +64,14 @@ final class ServletPhpResponse implements PhpResponse {
         response.setStatus(status);
         boolean serverSet = false;
         boolean dateSet = false;
+        Set<String> replaced = hintedHeaders.isEmpty() ? Set.of() : new HashSet<>();
         for (Header h : headers) {
-            switch (h.name().toLowerCase(Locale.ROOT)) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (hintedHeaders.contains(name) && replaced.add(name)) {
+                response.setHeader(h.name(), h.value());
+                continue;
+            }
+            switch (name) {
                 case "content-type" -> response.setContentType(h.value());
                 case "content-length" -> setContentLength(h.value());
                 // the container may have put its own in already (Jetty does): PHP's replaces it, as behind nginx

@@ -39,7 +39,9 @@ public record Settings(
         Optional<Path> iniFile,
         Map<String, String> ini,
         Map<String, String> environment,
+        Map<String, String> workerEnvironment,
         Optional<String> statusPath,
+        Optional<String> metricsPath,
         long bodyBufferBytes,
         Duration bodyTimeout,
         long bodyMinRate,
@@ -150,11 +152,14 @@ public record Settings(
             }
         });
         Map<String, String> ini = new LinkedHashMap<>();
+        Map<String, String> workerEnvironment = new LinkedHashMap<>();
         for (String name : params.names()) {
             if (name.startsWith("php.") && name.length() > 4) {
                 ini.put(name.substring(4), params.get(name));
             } else if (name.startsWith("env.") && name.length() > 4) {
                 environment.put(name.substring(4), params.get(name));
+            } else if (name.startsWith("worker-env.") && name.length() > 11) {
+                workerEnvironment.put(name.substring(11), params.get(name));
             }
         }
         String passEnv = params.get("pass-env");
@@ -171,16 +176,20 @@ public record Settings(
                 throw new InvalidSettingException("env." + k, "is not a valid environment variable");
             }
         });
+        workerEnvironment.forEach((k, v) -> {
+            if (k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
+                throw new InvalidSettingException("worker-env." + k, "is not a valid server variable");
+            }
+        });
         Mode mode = requested != Mode.AUTO ? requested : octane.installed(appRoot, environment) ? Mode.OCTANE : Mode.CLASSIC;
         if (mode == Mode.OCTANE && params.get("max-requests") == null) {
             maxRequests = 500;
         }
-        Optional<String> statusPath = Optional.ofNullable(params.get("status-path")).filter(s -> !s.isBlank()).map(String::trim);
-        statusPath.ifPresent(p -> {
-            if (!p.startsWith("/")) {
-                throw new InvalidSettingException("status-path", "must start with '/' (was '" + p + "')");
-            }
-        });
+        Optional<String> statusPath = endpointPath(params, "status-path");
+        Optional<String> metricsPath = endpointPath(params, "metrics-path");
+        if (statusPath.isPresent() && statusPath.equals(metricsPath)) {
+            throw new InvalidSettingException("metrics-path", "must differ from status-path (both are '" + statusPath.get() + "')");
+        }
         long bodyBuffer = Optional.ofNullable(params.get("body-buffer-size"))
                 .map(v -> parse("body-buffer-size", v, Settings::bytes)).orElse(DEFAULT_BODY_BUFFER_BYTES);
         if (bodyBuffer > Integer.MAX_VALUE - 8) {
@@ -195,8 +204,8 @@ public record Settings(
         VersionedAssets versionedAssets = versionedAssets(params);
         Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
                 maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
-                Collections.unmodifiableMap(environment), statusPath, bodyBuffer, bodyTimeout, bodyMinRate, tableMemory,
-                taskWorkers, versionedAssets);
+                Collections.unmodifiableMap(environment), Collections.unmodifiableMap(workerEnvironment), statusPath, metricsPath,
+                bodyBuffer, bodyTimeout, bodyMinRate, tableMemory, taskWorkers, versionedAssets);
         settings.postMaxSizeBytes();
         return settings;
     }
@@ -209,6 +218,16 @@ public record Settings(
         // each value is checked on its own, so that the error names the setting at fault
         parse("versioned-assets", globs, g -> VersionedAssets.parse(g, VersionedAssets.DEFAULT_CACHE_CONTROL));
         return parse("versioned-assets-cache-control", cacheControl, c -> VersionedAssets.parse(globs, c));
+    }
+
+    private static Optional<String> endpointPath(Parameters params, String name) {
+        Optional<String> path = Optional.ofNullable(params.get(name)).filter(s -> !s.isBlank()).map(String::trim);
+        path.ifPresent(p -> {
+            if (!p.startsWith("/")) {
+                throw new InvalidSettingException(name, "must start with '/' (was '" + p + "')");
+            }
+        });
+        return path;
     }
 
     private static <T> T parse(String name, String value, Function<String, T> parser) {
@@ -278,8 +297,8 @@ public record Settings(
 
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
-                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, statusPath,
-                bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes, taskWorkers, versionedAssets);
+                maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, workerEnvironment, statusPath,
+                metricsPath, bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes, taskWorkers, versionedAssets);
     }
 
     /**

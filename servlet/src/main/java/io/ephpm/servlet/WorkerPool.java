@@ -68,6 +68,7 @@ final class WorkerPool implements WorkerPoolMXBean {
     private volatile boolean stopping;
     private volatile boolean bootFailing;
     private long lastSpinReview = System.nanoTime();
+    private final PoolMetrics metrics = new PoolMetrics(this);
 
     /** One PHP thread's place in the pool. */
     private static final class Slot {
@@ -220,17 +221,24 @@ final class WorkerPool implements WorkerPoolMXBean {
                 .tables(tables);
     }
 
-    /** The boot variables of a worker; role is "request", or "task" and "tick" for Octane's other threads. */
+    /**
+     * The worker script's $_SERVER until its first request; role is "request", or "task" and "tick"
+     * for Octane's other threads. FrankenPHP's worker scripts look for FRANKENPHP_WORKER.
+     */
     private PhpRequest bootRequest(int id, String role) {
-        return PhpRequest.builder()
-                .variable("APP_BASE_PATH", settings.appRoot().toString())
+        PhpRequest.Builder boot = PhpRequest.builder();
+        settings.workerEnvironment().forEach(boot::variable);
+        boot.variable("APP_BASE_PATH", settings.appRoot().toString())
                 .variable("DOCUMENT_ROOT", settings.documentRoot().toString())
                 .variable("SCRIPT_FILENAME", settings.workerScript().orElseThrow().toString())
                 .variable("EPHPM_MODE", settings.mode().lowerCase())
                 .variable("EPHPM_WORKER_ID", Integer.toString(id))
                 .variable("EPHPM_MAX_REQUESTS", Long.toString(settings.maxRequests()))
-                .variable(OctaneBackground.ROLE_VARIABLE, role)
-                .build();
+                .variable(OctaneBackground.ROLE_VARIABLE, role);
+        if (settings.mode() == Mode.WORKER) {
+            boot.variable("FRANKENPHP_WORKER", "1");
+        }
+        return boot.build();
     }
 
     /**
@@ -263,7 +271,7 @@ final class WorkerPool implements WorkerPoolMXBean {
             }
             if (pending.claim()) {
                 busy.incrementAndGet();
-                return new PhpExchange(pending.php, new ServletPhpResponse(pending.response, (o, e, writeFailed) -> completed(pending, o, e, writeFailed)));
+                return new PhpExchange(pending.php, new ServletPhpResponse(pending.request, pending.response, (o, e, writeFailed) -> completed(pending, o, e, writeFailed)));
             }
         }
     }
@@ -288,6 +296,7 @@ final class WorkerPool implements WorkerPoolMXBean {
         requests.incrementAndGet();
         totalRequestNanos.addAndGet(nanos);
         maxRequestNanos.accumulateAndGet(nanos, Math::max);
+        metrics.requestCompleted(nanos);
         HttpServletResponse response = pending.response;
         // exit() ends a worker script normally, with its response as PHP produced it: nothing to replay
         boolean workerDied = settings.mode() != Mode.CLASSIC && outcome != Outcome.OK && outcome != Outcome.EXIT;
@@ -474,6 +483,10 @@ final class WorkerPool implements WorkerPoolMXBean {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    PoolMetrics metrics() {
+        return metrics;
     }
 
     Map<String, Object> snapshot() {

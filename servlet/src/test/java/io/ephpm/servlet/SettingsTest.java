@@ -35,6 +35,7 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(30), s.queueTimeout());
         assertEquals(Duration.ofNanos(100_000), s.idleSpin());
         assertEquals(Optional.empty(), s.statusPath());
+        assertEquals(Optional.empty(), s.metricsPath());
         assertEquals("30", s.threadIni().get("max_execution_time"));
     }
 
@@ -91,6 +92,8 @@ class SettingsTest {
         assertMessage(Map.of("document-root", "nowhere"), "'document-root' names no directory");
         assertMessage(Map.of("request-timeout", "-5"), "'request-timeout' must be between 1 and 86400");
         assertMessage(Map.of("status-path", "status"), "'status-path' must start with '/'");
+        assertMessage(Map.of("metrics-path", "metrics"), "'metrics-path' must start with '/'");
+        assertMessage(Map.of("metrics-path", "/_ephpm", "status-path", "/_ephpm"), "'metrics-path' must differ from status-path");
         assertMessage(Map.of("idle-spin", "-1"), "'idle-spin' must be between 0 and 10000");
         assertMessage(Map.of("front-controller", "../index.php"), "'front-controller' must be a file name");
     }

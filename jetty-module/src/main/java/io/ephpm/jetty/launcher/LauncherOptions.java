@@ -33,7 +33,9 @@ record LauncherOptions(String host, int port, EphpmApp app) {
               --ini-file FILE         a php.ini for the PHP runtime
               --php NAME=VALUE        a php.ini setting for the app; repeatable
               --env NAME=VALUE        an environment variable PHP sees; repeatable
+              --worker-env NAME=VALUE a variable in the worker script's boot $_SERVER only (FrankenPHP's worker env); repeatable
               --status-path PATH      serve the worker pool's numbers as JSON there, like /_ephpm/status
+              --metrics-path PATH     serve the worker pool's numbers in Prometheus's text format there, like /metrics
               --table-memory SIZE     the most native memory the app's shared tables may hold (default 1G; 0: no limit)
               --task-workers N        octane mode: PHP threads for Octane::concurrently() (default: CPU cores; 0: off)
               --versioned-assets GLOBS
@@ -61,6 +63,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
             Map.entry("--body-timeout", "body-timeout"),
             Map.entry("--body-min-rate", "body-min-rate"),
             Map.entry("--status-path", "status-path"),
+            Map.entry("--metrics-path", "metrics-path"),
             Map.entry("--table-memory", "table-memory"),
             Map.entry("--task-workers", "task-workers"),
             Map.entry("--versioned-assets", "versioned-assets"),
@@ -95,6 +98,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
                 case "--php" -> parameters.put("php." + name(option, value), value.substring(value.indexOf('=') + 1));
                 case "--ini-file" -> parameters.put("ini-file", Path.of(value).toAbsolutePath().normalize().toString());
                 case "--env" -> parameters.put("env." + name(option, value), value.substring(value.indexOf('=') + 1));
+                case "--worker-env" -> parameters.put("worker-env." + name(option, value), value.substring(value.indexOf('=') + 1));
                 default -> {
                     String parameter = SERVLET_OPTIONS.get(option);
                     if (parameter == null) {

@@ -38,7 +38,7 @@ class LauncherOptionsTest {
     void defaultsAndRepeatableOptions() throws Exception {
         LauncherOptions options = LauncherOptions.parse("--app=" + app, "--context-path", "/blog", "--php", "memory_limit=64M",
                 "--php=opcache.enable=0", "--env", "APP_ENV=local", "--env", "GREETING=a=b", "--mode", "worker",
-                "--worker-script", "worker.php", "--status-path", "/_ephpm/status");
+                "--worker-script", "worker.php", "--status-path", "/_ephpm/status", "--metrics-path", "/metrics", "--worker-env", "FOO=bar");
         assertEquals("127.0.0.1", options.host());
         assertEquals(8080, options.port());
         assertEquals("/blog", options.app().contextPath());
@@ -50,6 +50,8 @@ class LauncherOptionsTest {
         assertEquals("a=b", parameters.get("env.GREETING"));
         assertEquals("worker.php", parameters.get("worker-script"));
         assertEquals("/_ephpm/status", parameters.get("status-path"));
+        assertEquals("/metrics", parameters.get("metrics-path"));
+        assertEquals("bar", parameters.get("worker-env.FOO"));
         assertEquals("http://127.0.0.1:9000/blog/", options.url(9000));
     }
 

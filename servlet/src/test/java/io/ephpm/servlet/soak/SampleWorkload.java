@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * state, the JSON API, the notes form (CSRF), uploads, the SSE stream, ranges of the 100 MB
  * download and a static file. Octane mode when EPHPM_OCTANE_PATH names a laravel/octane checkout.
  */
-final class SampleWorkload implements Workload {
+public final class SampleWorkload implements Workload {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_token\" value=\"([^\"]+)\"");
     private static final long DOWNLOAD_BYTES = 100L * 1024 * 1024;
