@@ -39,6 +39,15 @@ final class PoolMetrics {
         gauge("ephpm_tables", "shared tables of the app", pool::getTableCount);
         GaugeWithCallback.builder().name("ephpm_table_memory_bytes").help("native memory the app's shared tables hold")
                 .unit(Unit.BYTES).callback(cb -> cb.call(pool.getTableMemoryBytes())).register(registry);
+        // Octane's task workers and tick thread; 0 outside octane mode
+        gauge("ephpm_task_threads", "task worker threads of the app (Octane::concurrently())", pool::getTaskWorkersTotal);
+        gauge("ephpm_busy_task_threads", "task worker threads running a task", pool::getTaskWorkersBusy);
+        gauge("ephpm_task_queue_depth", "tasks waiting for a task worker thread", pool::getTaskQueueDepth);
+        counter("ephpm_tasks_completed", "tasks that ran to their end", pool::getTasksCompleted);
+        counter("ephpm_tasks_failed", "tasks ended by an error: an exception, a fatal error, exit(), too much output", pool::getTasksFailed);
+        counter("ephpm_tasks_timed_out", "tasks cancelled because their caller stopped waiting", pool::getTasksTimedOut);
+        counter("ephpm_ticks", "ticks fired on the app's tick thread", pool::getTicksFired);
+        counter("ephpm_ticks_failed", "ticks whose thread failed", pool::getTicksFailed);
         requestDuration = Histogram.builder().name("ephpm_request_duration_seconds")
                 .help("time from a PHP thread taking a request to its response's end").unit(Unit.SECONDS)
                 .classicOnly()

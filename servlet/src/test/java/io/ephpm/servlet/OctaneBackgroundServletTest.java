@@ -36,7 +36,8 @@ class OctaneBackgroundServletTest {
                 "worker-script", "background-worker.php",
                 "workers", "2",
                 "task-workers", "3",
-                "status-path", "/_status"));
+                "status-path", "/_status",
+                "metrics-path", "/_metrics"));
     }
 
     @AfterAll
@@ -120,6 +121,8 @@ class OctaneBackgroundServletTest {
         assertTrue(served > 20, "requests served meanwhile: " + served);
         Map<?, ?> status = json(server, "/_status");
         assertTrue(((Number) ((Map<?, ?>) status.get("ticks")).get("fired")).intValue() >= 5, status::toString);
+        String metrics = Http.get(server.url("/_metrics")).body();
+        assertTrue(metrics.contains("ephpm_task_threads 3.0") && metrics.contains("ephpm_ticks_total "), metrics);
     }
 
     private static int ticks(Server server) throws Exception {
