@@ -127,12 +127,18 @@ class TimeoutsAndSignalsIT {
     @Test
     void sigtermStopsAWorkerStuckInSleepWithinTheDrainTimeout() throws Exception {
         LaunchedServer server = LaunchedServer.start(temp.resolve("server.log"), "--app", app().toString(), "--workers", "2",
-                "--mode", "worker", "--worker-script", "worker.php", "--drain-timeout", "2", "--request-timeout", "30");
+                "--mode", "worker", "--worker-script", "worker.php", "--drain-timeout", "2", "--request-timeout", "30",
+                "--status-path", "/_ephpm/status");
         try {
             CompletableFuture<HttpResponse<String>> stuck = LaunchedServer.HTTP.sendAsync(
                     HttpRequest.newBuilder(server.uri("/?sleep=60")).timeout(Duration.ofSeconds(90)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(1000);
+            // SIGTERM once the request is in PHP: on a loaded host it may take more than a moment to get there
+            long inPhp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!server.get("/_ephpm/status").body().contains("\"busy\":1") && System.nanoTime() < inPhp) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(200);
             long start = System.nanoTime();
             server.process().destroy(); // SIGTERM
             boolean exited = server.process().waitFor(20, TimeUnit.SECONDS);
