@@ -102,16 +102,10 @@ final class OctaneBackground {
 
     Map<String, Object> status() {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("taskWorkers", Map.of(
-                "total", tasks == null ? 0 : tasks.threads(),
-                "busy", tasks == null ? 0 : tasks.busyThreads(),
-                "idle", tasks == null ? 0 : tasks.threads() - tasks.busyThreads(),
-                "queued", tasks == null ? 0 : tasks.queued()));
-        s.put("tasks", Map.of(
-                "completed", tasks == null ? 0 : tasks.completed(),
-                "failed", tasks == null ? 0 : tasks.failed(),
-                "timedOut", tasks == null ? 0 : tasks.cancelled()));
-        s.put("ticks", Map.of("fired", ticksFired.get(), "failed", ticksFailed.get()));
+        s.put("taskWorkers", Map.of("total", taskWorkersTotal(), "busy", taskWorkersBusy(),
+                "idle", taskWorkersTotal() - taskWorkersBusy(), "queued", taskQueueDepth()));
+        s.put("tasks", Map.of("completed", tasksCompleted(), "failed", tasksFailed(), "timedOut", tasksTimedOut()));
+        s.put("ticks", Map.of("fired", ticksFired(), "failed", ticksFailed()));
         return s;
     }
 
