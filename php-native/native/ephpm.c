@@ -343,6 +343,14 @@ static void resume_execution_timer(paused_timer paused) {
 #endif
 }
 
+bool ephpm_call_java_waiting(void (*run)(void *), void *arg) {
+	if (!ctx) return false;
+	paused_timer paused = pause_execution_timer();
+	bool reached = call_java(run, arg);
+	resume_execution_timer(paused);
+	return reached;
+}
+
 static void start_ceiling(void) {
 	clock_gettime(CLOCK_BOOTTIME, &ctx->ceiling_end);
 	ctx->ceiling_end.tv_sec += ctx->time_ceiling;
@@ -1579,12 +1587,28 @@ static void install_timeout_handler(void) {
 #endif
 }
 
+/* Java compares the PHP headers of the build it loads with those this library was compiled with; a
+ * libphp without headers is checked here, before Zend runs: Zend's structures differ between minor
+ * versions, and a mismatch corrupts memory. php_version_id() exists from PHP 8.4 on (if not before). */
+static bool loaded_libphp_matches(void) {
+	unsigned int (*version_id)(void) = (unsigned int (*)(void))dlsym(RTLD_DEFAULT, "php_version_id");
+	if (version_id) return version_id() / 100 == PHP_VERSION_ID / 100;
+	return PHP_VERSION_ID < 80400;
+}
+
 int ephpm_runtime_start(const char *ini_path, const char *ini_entries, const char *env_block, int env_len) {
 	pthread_mutex_lock(&runtime_lock);
 	if (runtime_state != 0) {
 		int state = runtime_state;
 		pthread_mutex_unlock(&runtime_lock);
 		return state == 1 ? 1 : -1;
+	}
+	if (!loaded_libphp_matches()) {
+		snprintf(startup_error, sizeof startup_error, "libephpm was compiled for PHP %s, and the libphp loaded is another PHP "
+			"version; build the jar against that libphp, or load the one it was built for", PHP_VERSION);
+		runtime_state = -1;
+		pthread_mutex_unlock(&runtime_lock);
+		return -1;
 	}
 	tune_sqlite();
 	php_tsrm_startup();

@@ -108,6 +108,60 @@ int ephpm_tables_count(int64_t space);
 void ephpm_thread_use_tables(int64_t space);
 
 /*
+ * Replicated tables (a cluster). With a replicator set on a space, every write to one of its shared
+ * tables is made on the cluster first, through write(), and the row the cluster then holds is
+ * applied here with its version; reads stay local. Java applies the other nodes' writes with
+ * ephpm_table_apply(). Tables of one object (create()) are never replicated.
+ *
+ * A row travels as its columns in declaration order: i64 (int), f64 (float), u32 length + bytes
+ * (string). All integers in native byte order.
+ *
+ * write(table, request, length), on the PHP thread, from the request:
+ *   u8 op (EPHPM_TABLE_OP_*), u32 key length, key, then by op:
+ *     SET: columns (u32 n, then n times: u32 column index, value as in a row)
+ *     DEL: nothing
+ *     ADD: u32 column index, then an i64 (int column) or f64 (float column) to add
+ *     CAS: u8 1 when the row must be absent, else 0 and the expected columns; then the new columns
+ * answers, owned by Java and valid until the thread's next call:
+ *   u32 state, then by state:
+ *     WRITTEN: u64 version, u32 row length, row (the row as the cluster holds it now)
+ *     REMOVED: u64 version (the removed row's)
+ *     ABSENT: nothing (a DEL of no row; a CAS that expected a row finds none)
+ *     MISMATCH: as WRITTEN (a CAS whose expected columns are not the row's)
+ *     FAILED: u32 length, message (thrown as a PHP Error)
+ *   NULL is FAILED with no message.
+ * opened(table), on the PHP thread that made a shared table (createShared): Java follows the table
+ * on the cluster and loads the rows it has before it answers; NULL, or an error message that
+ * createShared() throws (the table is then dropped, so that the next createShared() tries again).
+ */
+#define EPHPM_TABLE_OP_SET 1
+#define EPHPM_TABLE_OP_DEL 2
+#define EPHPM_TABLE_OP_ADD 3
+#define EPHPM_TABLE_OP_CAS 4
+#define EPHPM_TABLE_WRITTEN 0
+#define EPHPM_TABLE_REMOVED 1
+#define EPHPM_TABLE_ABSENT 2
+#define EPHPM_TABLE_MISMATCH 3
+#define EPHPM_TABLE_FAILED 4
+typedef const char *(*ephpm_table_write_fn)(int64_t table, const char *request, int request_len);
+typedef const char *(*ephpm_table_opened_fn)(int64_t table);
+/* Makes the space's shared tables replicated; before any PHP thread uses the space. */
+void ephpm_tables_replicate(int64_t space, ephpm_table_write_fn write, ephpm_table_opened_fn opened);
+/* Java's own reference to a table (given to opened()), taken and dropped. */
+void ephpm_table_retain(int64_t table);
+void ephpm_table_unref(int64_t table);
+/* The table's layout into buffer (when it fits); returns its length:
+ *   u32 name length, name, u32 rows, u32 columns,
+ *   then per column: u32 type (1 int, 2 float, 3 string), u32 size, u32 name length, name */
+int ephpm_table_layout(int64_t table, char *buffer, int capacity);
+/* Applies a write of the cluster, from any thread: the row (NULL: remove it) unless the row here
+ * has a newer version (force: regardless). 0 applied, 1 older than the row here, 2 the table is
+ * full, -1 a malformed row or key. */
+int ephpm_table_apply(int64_t table, const char *key, int key_len, int64_t version, const char *row, int row_len, int force);
+/* Removes every row (before a reload from the cluster). */
+void ephpm_table_clear(int64_t table);
+
+/*
  * Tasks (Ephpm\Worker\run_tasks, dispatch_tasks): PHP code hands serialized work to the app's task
  * workers, which Java runs on PHP threads of their own.
  *   payloads: u32 count, then count times: u32 length, bytes.

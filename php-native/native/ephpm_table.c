@@ -22,6 +22,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
+#include "zend_smart_str.h"
 
 #include "ephpm.h"
 #include "ephpm_table.h"
@@ -72,6 +73,7 @@ typedef struct table {
 	uint32_t free_head;        /* row index + 1; 0: none freed */
 	uint32_t never_used;       /* rows from here on were never handed out */
 	atomic_uint count;
+	bool replicated;           /* a shared table of a space with a replicator: writes go through the cluster */
 	struct table *next_shared;
 } table;
 
@@ -80,6 +82,7 @@ typedef struct {
 	_Atomic uint32_t hash;
 	_Atomic uint32_t used;
 	uint32_t key_len;
+	uint64_t version;          /* the cluster's version of the row; 0 in a table that is not replicated */
 	char key[TABLE_KEY_MAX];
 } row_header;
 
@@ -92,6 +95,8 @@ struct table_space {
 	atomic_llong memory;
 	atomic_int tables;
 	long long limit;           /* the most bytes its tables may hold; 0: no limit */
+	ephpm_table_write_fn write; /* set before any thread uses the space: its shared tables are replicated */
+	ephpm_table_opened_fn opened;
 };
 
 static __thread table_space *thread_space;
@@ -168,7 +173,7 @@ void ephpm_tables_release(int64_t handle) {
 	space_release(space);
 }
 
-static __thread char table_error[160];
+static __thread char table_error[512];
 
 /* A table with these columns and rows, or NULL with *error set. */
 static table *table_new(uint32_t rows, const table_column *cols, uint32_t ncols, table_space *space, const char **error) {
@@ -288,6 +293,7 @@ static uint32_t find_or_add_row(table *t, uint32_t hash, const char *key, size_t
 	memset(row_data(row), 0, t->data_size);
 	memcpy(row->key, key, len);
 	row->key_len = (uint32_t)len;
+	row->version = 0;
 	atomic_store(&row->hash, hash);
 	uint32_t *head = &t->buckets[hash & t->bucket_mask];
 	row->next = *head;
@@ -352,6 +358,292 @@ static void row_array(const table *t, const char *data, zval *out) {
 		column_value(&t->cols[i], data, &v);
 		zend_symtable_str_update(Z_ARRVAL_P(out), t->cols[i].name, t->cols[i].name_len, &v);
 	}
+}
+
+/* ---------------------------------------------------------------- replication */
+
+/* A row as it travels (ephpm.h) into the table's row layout; false when it is not one of this table's. */
+static bool decode_wire_row(const table *t, const char *row, size_t len, char *data) {
+	memset(data, 0, t->data_size);
+	size_t at = 0;
+	for (uint32_t i = 0; i < t->ncols; i++) {
+		const table_column *col = &t->cols[i];
+		if (col->type == TYPE_STRING) {
+			uint32_t n;
+			if (len - at < sizeof n) return false;
+			memcpy(&n, row + at, sizeof n);
+			at += sizeof n;
+			if (n > col->size || len - at < n) return false;
+			memcpy(data + col->offset, &n, sizeof n);
+			memcpy(data + col->offset + sizeof n, row + at, n);
+			at += n;
+		} else {
+			if (len - at < 8) return false;
+			memcpy(data + col->offset, row + at, 8);
+			at += 8;
+		}
+	}
+	return at == len;
+}
+
+/* One column of a row as it travels, as a PHP value; false when the row is too short. */
+static bool wire_column_value(const table *t, const char *row, size_t len, const table_column *want, zval *out) {
+	size_t at = 0;
+	for (uint32_t i = 0; i < t->ncols; i++) {
+		const table_column *col = &t->cols[i];
+		size_t width = 8;
+		if (col->type == TYPE_STRING) {
+			uint32_t n;
+			if (len - at < sizeof n) return false;
+			memcpy(&n, row + at, sizeof n);
+			width = sizeof n + n;
+		}
+		if (len - at < width) return false;
+		if (col == want) {
+			if (col->type == TYPE_INT) { int64_t v; memcpy(&v, row + at, 8); ZVAL_LONG(out, (zend_long)v); }
+			else if (col->type == TYPE_FLOAT) { double v; memcpy(&v, row + at, 8); ZVAL_DOUBLE(out, v); }
+			else ZVAL_STRINGL(out, row + at + sizeof(uint32_t), width - sizeof(uint32_t));
+			return true;
+		}
+		at += width;
+	}
+	return false;
+}
+
+/* Puts the cluster's row (NULL: its removal) in place unless the row here is newer; see ephpm_table_apply. */
+static int apply_row(table *t, const char *key, size_t key_len, uint64_t version, const char *row, size_t row_len, bool force) {
+	if (key_len >= TABLE_KEY_MAX) return -1;
+	char on_stack[TABLE_ROW_COPY_ON_STACK];
+	char *data = NULL;
+	if (row) {
+		data = t->data_size <= sizeof on_stack ? on_stack : malloc(t->data_size);
+		if (!data) return 2;
+		if (!decode_wire_row(t, row, row_len, data)) {
+			if (data != on_stack) free(data);
+			return -1;
+		}
+	}
+	int result = 0;
+	uint32_t removed = 0;
+	uint32_t hash = key_hash(key, key_len);
+	pthread_mutex_t *stripe = stripe_of(t, hash);
+	uint32_t *link = NULL;
+	pthread_mutex_lock(stripe);
+	uint32_t found = find_row(t, hash, key, key_len, &link);
+	if (data) {
+		if (found && !force && row_at(t, found - 1)->version >= version) {
+			result = 1;
+		} else {
+			if (!found) found = find_or_add_row(t, hash, key, key_len);
+			if (found) {
+				row_header *at = row_at(t, found - 1);
+				memcpy(row_data(at), data, t->data_size);
+				at->version = version;
+			} else {
+				result = 2;
+			}
+		}
+	} else if (found) {
+		row_header *at = row_at(t, found - 1);
+		if (force || at->version <= version) {
+			*link = at->next;
+			atomic_store(&at->used, 0);
+			atomic_fetch_sub(&t->count, 1);
+			removed = found;
+		} else {
+			result = 1;
+		}
+	}
+	pthread_mutex_unlock(stripe);
+	if (removed) give_back_row(t, removed);
+	if (data && data != on_stack) free(data);
+	return result;
+}
+
+void ephpm_tables_replicate(int64_t handle, ephpm_table_write_fn write, ephpm_table_opened_fn opened) {
+	table_space *space = (table_space *)(intptr_t)handle;
+	if (!space) return;
+	pthread_mutex_lock(&space->lock);
+	space->write = write;
+	space->opened = opened;
+	pthread_mutex_unlock(&space->lock);
+}
+
+void ephpm_table_retain(int64_t handle) {
+	table *t = (table *)(intptr_t)handle;
+	if (t) atomic_fetch_add(&t->refs, 1);
+}
+
+void ephpm_table_unref(int64_t handle) {
+	table_release((table *)(intptr_t)handle);
+}
+
+int ephpm_table_layout(int64_t handle, char *buffer, int capacity) {
+	table *t = (table *)(intptr_t)handle;
+	if (!t) return 0;
+	uint32_t name_len = (uint32_t)t->name_len;
+	size_t need = 4 + name_len + 8;
+	for (uint32_t i = 0; i < t->ncols; i++) need += 12 + t->cols[i].name_len;
+	if (buffer && capacity >= 0 && need <= (size_t)capacity) {
+		char *at = buffer;
+		memcpy(at, &name_len, 4);
+		if (name_len) memcpy(at + 4, t->name, name_len);
+		at += 4 + name_len;
+		memcpy(at, &t->rows, 4);
+		memcpy(at + 4, &t->ncols, 4);
+		at += 8;
+		for (uint32_t i = 0; i < t->ncols; i++) {
+			memcpy(at, &t->cols[i].type, 4);
+			memcpy(at + 4, &t->cols[i].size, 4);
+			memcpy(at + 8, &t->cols[i].name_len, 4);
+			memcpy(at + 12, t->cols[i].name, t->cols[i].name_len);
+			at += 12 + t->cols[i].name_len;
+		}
+	}
+	return (int)need;
+}
+
+int ephpm_table_apply(int64_t handle, const char *key, int key_len, int64_t version, const char *row, int row_len, int force) {
+	table *t = (table *)(intptr_t)handle;
+	if (!t || !key || key_len < 0 || row_len < 0) return -1;
+	return apply_row(t, key, (size_t)key_len, (uint64_t)version, row, (size_t)row_len, force != 0);
+}
+
+void ephpm_table_clear(int64_t handle) {
+	table *t = (table *)(intptr_t)handle;
+	if (!t) return;
+	uint32_t limit;
+	pthread_mutex_lock(&t->free_lock);
+	limit = t->never_used;
+	pthread_mutex_unlock(&t->free_lock);
+	for (uint32_t i = 0; i < limit; i++) {
+		row_header *row = row_at(t, i);
+		if (!atomic_load(&row->used)) continue;
+		uint32_t hash = atomic_load(&row->hash);
+		pthread_mutex_t *stripe = stripe_of(t, hash);
+		uint32_t *link = NULL;
+		uint32_t removed = 0;
+		pthread_mutex_lock(stripe);
+		if (atomic_load(&row->used) && atomic_load(&row->hash) == hash
+			&& find_row(t, hash, row->key, row->key_len, &link) == i + 1) {
+			*link = row->next;
+			atomic_store(&row->used, 0);
+			atomic_fetch_sub(&t->count, 1);
+			removed = i + 1;
+		}
+		pthread_mutex_unlock(stripe);
+		if (removed) give_back_row(t, removed);
+	}
+}
+
+/* A write on its way to the cluster, in the request format of ephpm.h. */
+static void request_begin(smart_str *request, uint8_t op, zend_string *key) {
+	uint32_t len = (uint32_t)ZSTR_LEN(key);
+	smart_str_appendc(request, (char)op);
+	smart_str_appendl(request, (const char *)&len, sizeof len);
+	smart_str_append(request, key);
+}
+
+static void request_u32(smart_str *request, uint32_t value) {
+	smart_str_appendl(request, (const char *)&value, sizeof value);
+}
+
+typedef struct {
+	uint32_t state;
+	uint64_t version;
+	const char *row;
+	uint32_t row_len;
+} write_answer;
+
+typedef struct {
+	table *t;
+	const char *request;
+	size_t length;
+	const char *answer;
+} table_write_call;
+
+static void java_table_write(void *arg) {
+	table_write_call *c = arg;
+	c->answer = c->t->space->write((int64_t)(intptr_t)c->t, c->request, (int)c->length);
+}
+
+static void throw_cluster_error(const table *t, const char *what, size_t len) {
+	zend_throw_error(NULL, "Ephpm\\Table '%.*s' is replicated and its write failed: %.*s", (int)t->name_len, t->name, (int)len, what);
+}
+
+/* Makes the write on the cluster and applies what it answers here; false with a PHP Error thrown
+ * when it failed. The table full here (it is not on the cluster) is a warning and a true answer. */
+static bool replicate(table *t, zend_string *key, smart_str *request, write_answer *answer) {
+	smart_str_0(request);
+	if (ZSTR_LEN(request->s) > INT32_MAX) {
+		throw_cluster_error(t, "the write is over 2 GB", 22);
+		return false;
+	}
+	table_write_call call = {t, ZSTR_VAL(request->s), ZSTR_LEN(request->s), NULL};
+	if (!ephpm_call_java_waiting(java_table_write, &call)) {
+		throw_cluster_error(t, "no stack left to reach the cluster from this Fiber", 50);
+		return false;
+	}
+	const char *a = call.answer;
+	if (!a) {
+		throw_cluster_error(t, "the cluster gave no answer", 26);
+		return false;
+	}
+	memcpy(&answer->state, a, 4);
+	a += 4;
+	answer->row = NULL;
+	answer->row_len = 0;
+	answer->version = 0;
+	switch (answer->state) {
+	case EPHPM_TABLE_WRITTEN:
+	case EPHPM_TABLE_MISMATCH:
+		memcpy(&answer->version, a, 8);
+		memcpy(&answer->row_len, a + 8, 4);
+		answer->row = a + 12;
+		break;
+	case EPHPM_TABLE_REMOVED:
+	case EPHPM_TABLE_ABSENT:
+		memcpy(&answer->version, a, 8);
+		break;
+	case EPHPM_TABLE_FAILED: {
+		uint32_t len;
+		memcpy(&len, a, 4);
+		throw_cluster_error(t, a + 4, len);
+		return false;
+	}
+	default:
+		throw_cluster_error(t, "the cluster's answer is not one of a table's", 44);
+		return false;
+	}
+	int applied = apply_row(t, ZSTR_VAL(key), ZSTR_LEN(key), answer->version, answer->row,
+		answer->row_len, false);
+	if (applied < 0) {
+		throw_cluster_error(t, "the cluster answered a row of another layout", 44);
+		return false;
+	}
+	if (applied == 2) {
+		php_error_docref(NULL, E_WARNING, "the table is full here: all of its %u rows are in use; the cluster holds the row", t->rows);
+	}
+	return true;
+}
+
+typedef struct {
+	table *t;
+	const char *refused;
+} table_opened_call;
+
+static void java_table_opened(void *arg) {
+	table_opened_call *c = arg;
+	c->refused = c->t->space->opened((int64_t)(intptr_t)c->t);
+}
+
+/* Hands a new shared table to the cluster; NULL, or why it refused (in table_error). */
+static const char *open_replicated(table *t) {
+	table_opened_call call = {t, NULL};
+	if (!ephpm_call_java_waiting(java_table_opened, &call)) return "no stack left to reach the cluster from this Fiber";
+	if (!call.refused) return NULL;
+	snprintf(table_error, sizeof table_error, "%s", call.refused);
+	return table_error;
 }
 
 /* ---------------------------------------------------------------- the PHP class */
@@ -528,7 +820,7 @@ PHP_METHOD(Ephpm_Table, createShared) {
 		RETURN_THROWS();
 	}
 	const char *error = NULL;
-	bool other_layout = false;
+	bool other_layout = false, cluster_refused = false;
 	pthread_mutex_lock(&space->lock);
 	table *t = space->shared;
 	while (t && !(t->name_len == ZSTR_LEN(name) && memcmp(t->name, ZSTR_VAL(name), t->name_len) == 0)) t = t->next_shared;
@@ -545,6 +837,18 @@ PHP_METHOD(Ephpm_Table, createShared) {
 				t->next_shared = space->shared;
 				space->shared = t;
 				atomic_fetch_add(&t->refs, 1); /* the space's */
+				if (space->opened) {
+					/* under the space's lock: no thread finds the table before the cluster's rows are in it */
+					t->replicated = true;
+					error = open_replicated(t);
+					cluster_refused = error != NULL;
+					if (error) {
+						space->shared = t->next_shared;
+						table_release(t); /* the space's */
+						table_release(t);
+						t = NULL;
+					}
+				}
 			} else {
 				table_release(t);
 				t = NULL;
@@ -556,6 +860,11 @@ PHP_METHOD(Ephpm_Table, createShared) {
 	if (other_layout) {
 		zend_throw_error(NULL, "%s::createShared(): table '%s' already exists in this app with other columns or rows; "
 			"a shared table keeps its layout until the app is redeployed", ZSTR_VAL(o->std.ce->name), ZSTR_VAL(name));
+		RETURN_THROWS();
+	}
+	if (cluster_refused) {
+		zend_throw_error(NULL, "%s::createShared(): table '%s' is replicated, and the cluster did not take it: %s",
+			ZSTR_VAL(o->std.ce->name), ZSTR_VAL(name), error);
 		RETURN_THROWS();
 	}
 	if (!t) {
@@ -583,23 +892,13 @@ typedef struct {
 	union { int64_t l; double d; zend_string *s; } v;
 } staged_value;
 
-PHP_METHOD(Ephpm_Table, set) {
-	zend_string *key;
-	HashTable *values;
-	ZEND_PARSE_PARAMETERS_START(2, 2)
-		Z_PARAM_STR(key)
-		Z_PARAM_ARRAY_HT(values)
-	ZEND_PARSE_PARAMETERS_END();
-	table *t = created(THIS_TABLE());
-	if (!t) RETURN_THROWS();
-	if (!key_fits(key)) RETURN_FALSE;
-
-	staged_value staged[TABLE_COLUMNS_MAX];
+/* Converts the values to the columns they name (others are ignored, as Swoole does); false when
+ * one does not convert or fit, with a warning or an exception. A conversion can run PHP (a
+ * warning's handler, __toString) that destroy()s this object's table: then *pinned holds it until
+ * the caller releases it. Values of the column's own type need none. */
+static bool stage_values(table *t, zend_string *key, HashTable *values, staged_value *staged, uint32_t *count, bool *pinned) {
 	uint32_t nstaged = 0;
 	bool ok = true;
-	/* A conversion can run PHP (a warning's handler, __toString) that destroy()s this object's
-	 * table: then it is held until the end of the call. Values of the column's own type need none. */
-	bool pinned = false;
 	zend_string *name;
 	zval *value;
 	zend_ulong index;
@@ -613,9 +912,9 @@ PHP_METHOD(Ephpm_Table, set) {
 			col = column_named(t, digits, (size_t)len);
 		}
 		if (!col) continue; /* Swoole ignores what is not a column */
-		if (!pinned && Z_TYPE_P(value) != (col->type == TYPE_INT ? IS_LONG : col->type == TYPE_FLOAT ? IS_DOUBLE : IS_STRING)) {
+		if (!*pinned && Z_TYPE_P(value) != (col->type == TYPE_INT ? IS_LONG : col->type == TYPE_FLOAT ? IS_DOUBLE : IS_STRING)) {
 			atomic_fetch_add(&t->refs, 1);
-			pinned = true;
+			*pinned = true;
 		}
 		staged_value *v = &staged[nstaged++];
 		v->col = col;
@@ -630,37 +929,159 @@ PHP_METHOD(Ephpm_Table, set) {
 			break;
 		}
 	} ZEND_HASH_FOREACH_END();
+	*count = nstaged;
+	return ok;
+}
 
-	if (ok) {
+static void release_staged(staged_value *staged, uint32_t count) {
+	for (uint32_t i = 0; i < count; i++) {
+		if (staged[i].col->type == TYPE_STRING) zend_string_release(staged[i].v.s);
+	}
+}
+
+/* Writes the staged values into a row's columns; the row's stripe is held. */
+static void write_staged(char *data, const staged_value *staged, uint32_t count) {
+	for (uint32_t i = 0; i < count; i++) {
+		char *at = data + staged[i].col->offset;
+		if (staged[i].col->type == TYPE_STRING) {
+			uint32_t len = (uint32_t)ZSTR_LEN(staged[i].v.s);
+			memcpy(at, &len, sizeof len);
+			memcpy(at + sizeof len, ZSTR_VAL(staged[i].v.s), len);
+		} else {
+			memcpy(at, &staged[i].v, 8);
+		}
+	}
+}
+
+/* Whether a row's columns hold the staged values, compared as stored (floats by their bits). */
+static bool row_holds(const char *data, const staged_value *staged, uint32_t count) {
+	for (uint32_t i = 0; i < count; i++) {
+		const char *at = data + staged[i].col->offset;
+		if (staged[i].col->type == TYPE_STRING) {
+			uint32_t len;
+			memcpy(&len, at, sizeof len);
+			if (len != ZSTR_LEN(staged[i].v.s) || memcmp(at + sizeof len, ZSTR_VAL(staged[i].v.s), len) != 0) return false;
+		} else if (memcmp(at, &staged[i].v, 8) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void request_staged(smart_str *request, const table *t, const staged_value *staged, uint32_t count) {
+	request_u32(request, count);
+	for (uint32_t i = 0; i < count; i++) {
+		request_u32(request, (uint32_t)(staged[i].col - t->cols));
+		if (staged[i].col->type == TYPE_STRING) {
+			request_u32(request, (uint32_t)ZSTR_LEN(staged[i].v.s));
+			smart_str_append(request, staged[i].v.s);
+		} else {
+			smart_str_appendl(request, (const char *)&staged[i].v, 8);
+		}
+	}
+}
+
+PHP_METHOD(Ephpm_Table, set) {
+	zend_string *key;
+	HashTable *values;
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(key)
+		Z_PARAM_ARRAY_HT(values)
+	ZEND_PARSE_PARAMETERS_END();
+	table *t = created(THIS_TABLE());
+	if (!t) RETURN_THROWS();
+	if (!key_fits(key)) RETURN_FALSE;
+
+	staged_value staged[TABLE_COLUMNS_MAX];
+	uint32_t nstaged = 0;
+	bool pinned = false;
+	bool ok = stage_values(t, key, values, staged, &nstaged, &pinned);
+
+	if (ok && t->replicated) {
+		smart_str request = {0};
+		request_begin(&request, EPHPM_TABLE_OP_SET, key);
+		request_staged(&request, t, staged, nstaged);
+		write_answer answer;
+		ok = replicate(t, key, &request, &answer);
+		smart_str_free(&request);
+	} else if (ok) {
 		uint32_t hash = key_hash(ZSTR_VAL(key), ZSTR_LEN(key));
 		pthread_mutex_t *stripe = stripe_of(t, hash);
 		pthread_mutex_lock(stripe);
 		uint32_t found = find_or_add_row(t, hash, ZSTR_VAL(key), ZSTR_LEN(key));
-		if (found) {
-			char *data = row_data(row_at(t, found - 1));
-			for (uint32_t i = 0; i < nstaged; i++) {
-				char *at = data + staged[i].col->offset;
-				if (staged[i].col->type == TYPE_STRING) {
-					uint32_t len = (uint32_t)ZSTR_LEN(staged[i].v.s);
-					memcpy(at, &len, sizeof len);
-					memcpy(at + sizeof len, ZSTR_VAL(staged[i].v.s), len);
-				} else {
-					memcpy(at, &staged[i].v, 8);
-				}
-			}
-		}
+		if (found) write_staged(row_data(row_at(t, found - 1)), staged, nstaged);
 		pthread_mutex_unlock(stripe);
 		if (!found) {
 			php_error_docref(NULL, E_WARNING, "the table is full: all of its %u rows are in use", t->rows);
 			ok = false;
 		}
 	}
-	for (uint32_t i = 0; i < nstaged; i++) {
-		if (staged[i].col->type == TYPE_STRING) zend_string_release(staged[i].v.s);
-	}
+	release_staged(staged, nstaged);
 	if (pinned) table_release(t);
 	if (EG(exception)) RETURN_THROWS();
 	RETURN_BOOL(ok);
+}
+
+/* ePHPm's own: writes values only while the row holds expected (false: while there is no row), in
+ * one step for every PHP thread and, replicated, for the whole cluster. */
+PHP_METHOD(Ephpm_Table, compareAndSet) {
+	zend_string *key;
+	zval *expected;
+	HashTable *values;
+	ZEND_PARSE_PARAMETERS_START(3, 3)
+		Z_PARAM_STR(key)
+		Z_PARAM_ZVAL(expected)
+		Z_PARAM_ARRAY_HT(values)
+	ZEND_PARSE_PARAMETERS_END();
+	if (Z_TYPE_P(expected) != IS_ARRAY && Z_TYPE_P(expected) != IS_FALSE) {
+		zend_argument_type_error(2, "must be of type array|false, %s given", zend_zval_type_name(expected));
+		RETURN_THROWS();
+	}
+	table *t = created(THIS_TABLE());
+	if (!t) RETURN_THROWS();
+	if (!key_fits(key)) RETURN_FALSE;
+
+	bool expect_absent = Z_TYPE_P(expected) == IS_FALSE;
+	staged_value want[TABLE_COLUMNS_MAX], staged[TABLE_COLUMNS_MAX];
+	uint32_t nwant = 0, nstaged = 0;
+	bool pinned = false;
+	bool ok = (expect_absent || stage_values(t, key, Z_ARRVAL_P(expected), want, &nwant, &pinned))
+		&& stage_values(t, key, values, staged, &nstaged, &pinned);
+	bool swapped = false;
+
+	if (ok && t->replicated) {
+		smart_str request = {0};
+		request_begin(&request, EPHPM_TABLE_OP_CAS, key);
+		smart_str_appendc(&request, expect_absent ? 1 : 0);
+		if (!expect_absent) request_staged(&request, t, want, nwant);
+		request_staged(&request, t, staged, nstaged);
+		write_answer answer;
+		ok = replicate(t, key, &request, &answer);
+		swapped = ok && answer.state == EPHPM_TABLE_WRITTEN;
+		smart_str_free(&request);
+	} else if (ok) {
+		uint32_t hash = key_hash(ZSTR_VAL(key), ZSTR_LEN(key));
+		pthread_mutex_t *stripe = stripe_of(t, hash);
+		bool full = false;
+		pthread_mutex_lock(stripe);
+		uint32_t found = find_row(t, hash, ZSTR_VAL(key), ZSTR_LEN(key), NULL);
+		if (expect_absent ? !found : (found && row_holds(row_data(row_at(t, found - 1)), want, nwant))) {
+			if (!found) found = find_or_add_row(t, hash, ZSTR_VAL(key), ZSTR_LEN(key));
+			if (found) {
+				write_staged(row_data(row_at(t, found - 1)), staged, nstaged);
+				swapped = true;
+			} else {
+				full = true;
+			}
+		}
+		pthread_mutex_unlock(stripe);
+		if (full) php_error_docref(NULL, E_WARNING, "the table is full: all of its %u rows are in use", t->rows);
+	}
+	release_staged(want, nwant);
+	release_staged(staged, nstaged);
+	if (pinned) table_release(t);
+	if (EG(exception)) RETURN_THROWS();
+	RETURN_BOOL(swapped);
 }
 
 PHP_METHOD(Ephpm_Table, get) {
@@ -739,6 +1160,15 @@ PHP_METHOD(Ephpm_Table, del) {
 	table *t = created(THIS_TABLE());
 	if (!t) RETURN_THROWS();
 	if (ZSTR_LEN(key) >= TABLE_KEY_MAX) RETURN_FALSE;
+	if (t->replicated) {
+		smart_str request = {0};
+		request_begin(&request, EPHPM_TABLE_OP_DEL, key);
+		write_answer answer;
+		bool ok = replicate(t, key, &request, &answer);
+		smart_str_free(&request);
+		if (!ok) RETURN_THROWS();
+		RETURN_BOOL(answer.state == EPHPM_TABLE_REMOVED);
+	}
 	uint32_t hash = key_hash(ZSTR_VAL(key), ZSTR_LEN(key));
 	pthread_mutex_t *stripe = stripe_of(t, hash);
 	uint32_t *link = NULL;
@@ -778,6 +1208,27 @@ static void add_to_column(INTERNAL_FUNCTION_PARAMETERS, int sign) {
 	if (by) {
 		by_long = Z_TYPE_P(by) == IS_LONG ? (int64_t)Z_LVAL_P(by) : (int64_t)Z_DVAL_P(by);
 		by_double = Z_TYPE_P(by) == IS_LONG ? (double)Z_LVAL_P(by) : Z_DVAL_P(by);
+	}
+	if (t->replicated) {
+		smart_str request = {0};
+		request_begin(&request, EPHPM_TABLE_OP_ADD, key);
+		request_u32(&request, (uint32_t)(col - t->cols));
+		if (col->type == TYPE_INT) {
+			int64_t add = sign > 0 ? by_long : (int64_t)(0 - (uint64_t)by_long);
+			smart_str_appendl(&request, (const char *)&add, 8);
+		} else {
+			double add = sign > 0 ? by_double : -by_double;
+			smart_str_appendl(&request, (const char *)&add, 8);
+		}
+		write_answer answer;
+		bool ok = replicate(t, key, &request, &answer);
+		smart_str_free(&request);
+		if (!ok) RETURN_THROWS();
+		if (!wire_column_value(t, answer.row, answer.row_len, col, return_value)) {
+			throw_cluster_error(t, "the cluster answered a row of another layout", 44);
+			RETURN_THROWS();
+		}
+		return;
 	}
 	uint32_t hash = key_hash(ZSTR_VAL(key), ZSTR_LEN(key));
 	pthread_mutex_t *stripe = stripe_of(t, hash);
@@ -940,6 +1391,12 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_table_set, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, value, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_table_compare_and_set, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
+	ZEND_ARG_TYPE_MASK(0, expected, MAY_BE_ARRAY | MAY_BE_FALSE, NULL)
+	ZEND_ARG_TYPE_INFO(0, value, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_table_get, 0, 1, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, field, IS_STRING, 1, "null")
@@ -974,6 +1431,7 @@ static const zend_function_entry table_methods[] = {
 	PHP_ME(Ephpm_Table, createShared, arginfo_table_create_shared, ZEND_ACC_PUBLIC)
 	PHP_ME(Ephpm_Table, destroy, arginfo_table_bool, ZEND_ACC_PUBLIC)
 	PHP_ME(Ephpm_Table, set, arginfo_table_set, ZEND_ACC_PUBLIC)
+	PHP_ME(Ephpm_Table, compareAndSet, arginfo_table_compare_and_set, ZEND_ACC_PUBLIC)
 	PHP_ME(Ephpm_Table, get, arginfo_table_get, ZEND_ACC_PUBLIC)
 	PHP_ME(Ephpm_Table, exists, arginfo_table_key, ZEND_ACC_PUBLIC)
 	PHP_MALIAS(Ephpm_Table, exist, exists, arginfo_table_key, ZEND_ACC_PUBLIC)

@@ -165,8 +165,11 @@ namespace Ephpm {
  * a reload. The Octane driver declares Swoole\Table as this class under Swoole's name.
  *
  * Every read and write locks the row's stripe: a get() never sees half of a set(), and incr()/decr()
- * are atomic across threads. Keys have at most 255 bytes, string columns the size declared; a
- * value or key too long, or a new row in a full table, is refused whole (warning, false), never cut.
+ * are atomic across threads. With a cluster (cluster=hazelcast) a shared table's writes are made on
+ * the cluster first, atomic for their key across every node, and reads stay on this node: see
+ * docs/cluster.md. A write the cluster cannot take in time throws an Error.
+ * Keys have at most 255 bytes, string columns the size declared; a value or key too long, or a new
+ * row in a full table, is refused whole (warning, false), never cut.
  */
 class Table implements \Iterator, \Countable
 {
@@ -194,6 +197,13 @@ class Table implements \Iterator, \Countable
 
     /** Writes the given columns of the row, making it (other columns zero) when it is new. */
     public function set(string $key, array $value): bool {}
+
+    /**
+     * Writes the given columns only while the row holds $expected (compared as stored; floats by
+     * their bits), or, with false, only while there is no row; true when it wrote. One step for
+     * every thread of the app and, with a cluster, for every node: a lock-free read-modify-write.
+     */
+    public function compareAndSet(string $key, array|false $expected, array $value): bool {}
 
     /** The row as an array, or one column's value; false when there is no such row. */
     public function get(string $key, ?string $field = null): mixed {}

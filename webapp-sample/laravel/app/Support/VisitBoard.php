@@ -64,6 +64,56 @@ final class VisitBoard
         return $note === false ? null : $note;
     }
 
+    /**
+     * A value that expires after $seconds on every worker (and, with a cluster, on every node):
+     * Cache::store('octane') under Octane, a table of value and expiry time otherwise.
+     */
+    public static function putExpiring(string $key, string $value, int $seconds): void
+    {
+        if (self::octane()) {
+            Cache::store('octane')->put($key, $value, $seconds);
+
+            return;
+        }
+        self::table('expiring')->set($key, ['value' => $value, 'expiration' => time() + $seconds]);
+    }
+
+    public static function expiring(string $key): ?string
+    {
+        if (self::octane()) {
+            return Cache::store('octane')->get($key);
+        }
+        $row = self::table('expiring')->get($key);
+
+        return $row === false || $row['expiration'] <= time() ? null : $row['value'];
+    }
+
+    /** Adds one to a cache counter (Cache::increment under Octane, compareAndSet otherwise); the new count. */
+    public static function incrementCached(string $key): int
+    {
+        if (self::octane()) {
+            return (int) Cache::store('octane')->increment($key);
+        }
+        $table = self::table('expiring');
+        do {
+            $row = $table->get($key);
+            $next = $row === false ? 1 : (int) $row['value'] + 1;
+        } while (! $table->compareAndSet($key, $row === false ? false : ['value' => $row['value']],
+            ['value' => (string) $next, 'expiration' => PHP_INT_MAX]));
+
+        return $next;
+    }
+
+    public static function cached(string $key): int
+    {
+        if (self::octane()) {
+            return (int) Cache::store('octane')->get($key, 0);
+        }
+        $row = self::table('expiring')->get($key);
+
+        return $row === false ? 0 : (int) $row['value'];
+    }
+
     public static function store(): string
     {
         return self::octane() ? 'Octane::table() and Cache::store(\'octane\')' : 'Ephpm\Table::createShared()';
@@ -87,6 +137,7 @@ final class VisitBoard
                 'visitors' => [self::RECENT, ['number' => [\Ephpm\Table::TYPE_INT, 0], 'worker' => [\Ephpm\Table::TYPE_INT, 0],
                     'at' => [\Ephpm\Table::TYPE_INT, 0], 'agent' => [\Ephpm\Table::TYPE_STRING, 80]]],
                 'notes' => [1, ['text' => [\Ephpm\Table::TYPE_STRING, 200]]],
+                'expiring' => [100, ['value' => [\Ephpm\Table::TYPE_STRING, 200], 'expiration' => [\Ephpm\Table::TYPE_INT, 0]]],
             ][$name];
             $table = new \Ephpm\Table($declared[0]);
             foreach ($declared[1] as $column => [$type, $size]) {

@@ -47,6 +47,27 @@ class VisitController
             'store' => VisitBoard::store()]);
     }
 
+    /** A value that expires: ?put=...&ttl=seconds stores it first; the JSON has it as this worker reads it (null once expired). */
+    public function expiring(Request $request): JsonResponse
+    {
+        abort_unless(VisitBoard::available(), 501, 'Shared tables need the ePHPm runtime');
+        $key = (string) $request->query('key', 'expiring');
+        if ($request->has('put')) {
+            VisitBoard::putExpiring($key, (string) $request->query('put'), max(1, (int) $request->query('ttl', 60)));
+        }
+
+        return response()->json(['value' => VisitBoard::expiring($key), 'worker' => $this->worker()]);
+    }
+
+    /** A cache counter: ?add=1 counts one (atomically, across workers and nodes); the JSON has the count. */
+    public function cacheCount(Request $request): JsonResponse
+    {
+        abort_unless(VisitBoard::available(), 501, 'Shared tables need the ePHPm runtime');
+        $count = $request->has('add') ? VisitBoard::incrementCached('cache-count') : VisitBoard::cached('cache-count');
+
+        return response()->json(['count' => $count, 'worker' => $this->worker()]);
+    }
+
     private function worker(): int
     {
         return function_exists('Ephpm\Worker\worker_info') ? \Ephpm\Worker\worker_info()['worker'] : -1;

@@ -32,6 +32,14 @@ public final class ModuleProperties {
             Map.entry("tableMemory", "table-memory"),
             Map.entry("taskWorkers", "task-workers"),
             Map.entry("passEnv", "pass-env"),
+            Map.entry("cluster", "cluster"),
+            Map.entry("clusterName", "cluster-name"),
+            Map.entry("clusterMembers", "cluster-members"),
+            Map.entry("clusterMulticast", "cluster-multicast"),
+            Map.entry("clusterPort", "cluster-port"),
+            Map.entry("clusterAddress", "cluster-address"),
+            Map.entry("clusterTimeout", "cluster-timeout"),
+            Map.entry("clusterApp", "cluster-app"),
             Map.entry("versionedAssets", "versioned-assets"),
             Map.entry("versionedAssetsCacheControl", "versioned-assets-cache-control"));
 
@@ -55,6 +63,10 @@ public final class ModuleProperties {
                 parameters.put(parameter, v);
             }
         });
+        String clusterConfig = value(properties, "clusterConfig");
+        if (clusterConfig != null) {
+            parameters.put("cluster-config", jettyBase.resolve(clusterConfig).toAbsolutePath().normalize().toString());
+        }
         String iniFile = value(properties, "iniFile");
         if (iniFile != null) {
             parameters.put("ini-file", jettyBase.resolve(iniFile).toAbsolutePath().normalize().toString());

@@ -103,6 +103,19 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 ## Octane mode: PHP threads that run Octane::concurrently() tasks (default: CPU cores; 0: off).
 # ephpm.taskWorkers=2
 
+## The app's shared tables and octane cache, replicated across JVMs (hazelcast, or off). Needs the
+## ephpm-cluster module (--add-modules=ephpm-cluster). Members are found by list or multicast;
+## ephpm.clusterConfig names a Hazelcast XML/YAML file for everything else. See docs/cluster.md.
+# ephpm.cluster=hazelcast
+# ephpm.clusterName=ephpm
+# ephpm.clusterMembers=10.0.0.1:5701,10.0.0.2:5701,10.0.0.3:5701
+# ephpm.clusterMulticast=false
+# ephpm.clusterPort=5701
+# ephpm.clusterAddress=10.0.0.1
+# ephpm.clusterConfig=etc/hazelcast.yaml
+# ephpm.clusterTimeout=5000
+# ephpm.clusterApp=shop
+
 ## Static files are answered by Jetty itself, never by PHP: ETag, Last-Modified, 304, Range, and a
 ## .br or .gz file beside the asked-for one when the client accepts it. Files whose names change
 ## with their content (URL-path globs, comma-separated; none: off) are sent with this Cache-Control.

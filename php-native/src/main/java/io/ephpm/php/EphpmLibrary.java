@@ -47,6 +47,14 @@ final class EphpmLibrary {
         Pointer invoke(Pointer payloads, int payloadsLength, int waitMillis);
     }
 
+    interface TableWrite extends Callback {
+        Pointer invoke(long table, Pointer request, int requestLength);
+    }
+
+    interface TableOpened extends Callback {
+        Pointer invoke(long table);
+    }
+
     static native int ephpm_runtime_start(String iniPath, String iniEntries, byte[] envBlock, int envLength);
 
     static native String ephpm_startup_error();
@@ -86,4 +94,16 @@ final class EphpmLibrary {
     static native void ephpm_thread_use_tables(long space);
 
     static native void ephpm_thread_use_tasks(RunTasks runTasks);
+
+    static native void ephpm_tables_replicate(long space, TableWrite write, TableOpened opened);
+
+    static native void ephpm_table_retain(long table);
+
+    static native void ephpm_table_unref(long table);
+
+    static native int ephpm_table_layout(long table, byte[] buffer, int capacity);
+
+    static native int ephpm_table_apply(long table, byte[] key, int keyLength, long version, byte[] row, int rowLength, int force);
+
+    static native void ephpm_table_clear(long table);
 }

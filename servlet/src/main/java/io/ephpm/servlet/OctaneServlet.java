@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ephpm.php.PhpRequest;
 import io.ephpm.php.PhpRuntime;
 import io.ephpm.php.PhpRuntimeConfig;
+import io.ephpm.php.PhpTables;
 import io.ephpm.php.PhpThread;
 import io.ephpm.php.StartupSettingConflictException;
 import jakarta.servlet.AsyncContext;
@@ -102,7 +103,16 @@ public class OctaneServlet extends HttpServlet {
             ownTables = new AppTables();
             appTables = ownTables;
         }
-        pool = new WorkerPool(settings, runtime, appTables.tables(runtime, settings.tableMemoryBytes()), name, logSink(context),
+        PhpTables tables;
+        try {
+            tables = appTables.tables(runtime, settings.tableMemoryBytes(),
+                    settings.clusterEngine().isPresent() ? () -> ClusterTables.open(settings, context) : null);
+        } catch (IllegalArgumentException e) {
+            throw new UnavailableException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw new UnavailableException("ePHPm: the app's cluster member cannot start: " + e);
+        }
+        pool = new WorkerPool(settings, runtime, tables, name, logSink(context),
                 context.getServerInfo().startsWith("Apache Tomcat"));
         pool.start();
         registerMBean(context);

@@ -47,7 +47,8 @@ public record Settings(
         long bodyMinRate,
         long tableMemoryBytes,
         int taskWorkers,
-        VersionedAssets versionedAssets) {
+        VersionedAssets versionedAssets,
+        Map<String, String> cluster) {
 
     public static final String CONTEXT_PREFIX = "ephpm.";
 
@@ -202,12 +203,35 @@ public record Settings(
                 .map(v -> parse("table-memory", v, Settings::bytes)).orElse(DEFAULT_TABLE_MEMORY_BYTES);
         int taskWorkers = (int) number(params, "task-workers", Runtime.getRuntime().availableProcessors(), 0, 1024);
         VersionedAssets versionedAssets = versionedAssets(params);
+        Map<String, String> cluster = cluster(params);
         Settings settings = new Settings(mode, appRoot, documentRoot, workerScript, frontController, workers, maxRequests,
                 maxMemory, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, Collections.unmodifiableMap(ini),
                 Collections.unmodifiableMap(environment), Collections.unmodifiableMap(workerEnvironment), statusPath, metricsPath,
-                bodyBuffer, bodyTimeout, bodyMinRate, tableMemory, taskWorkers, versionedAssets);
+                bodyBuffer, bodyTimeout, bodyMinRate, tableMemory, taskWorkers, versionedAssets, cluster);
         settings.postMaxSizeBytes();
         return settings;
+    }
+
+    /** cluster and the cluster-* settings, checked in full by the cluster engine when it starts. */
+    private static Map<String, String> cluster(Parameters params) {
+        Map<String, String> cluster = new LinkedHashMap<>();
+        for (String name : params.names()) {
+            String value = params.get(name);
+            if ((name.equals("cluster") || name.startsWith("cluster-")) && value != null && !value.isBlank()) {
+                cluster.put(name, value.trim());
+            }
+        }
+        String engine = cluster.getOrDefault("cluster", "off").toLowerCase(Locale.ROOT);
+        if (!engine.matches("[a-z0-9-]+")) {
+            throw new InvalidSettingException("cluster", "must be off or the name of a cluster engine such as hazelcast (was '" + engine + "')");
+        }
+        cluster.put("cluster", engine);
+        if (engine.equals("off")) {
+            cluster.keySet().stream().filter(name -> !name.equals("cluster")).findFirst().ifPresent(name -> {
+                throw new InvalidSettingException(name, "is set, but cluster is off: set cluster=hazelcast to use it");
+            });
+        }
+        return Collections.unmodifiableMap(cluster);
     }
 
     private static VersionedAssets versionedAssets(Parameters params) {
@@ -298,7 +322,12 @@ public record Settings(
     public Settings withWorkerScript(Path script) {
         return new Settings(mode, appRoot, documentRoot, Optional.of(script), frontController, workers, maxRequests,
                 maxMemoryBytes, requestTimeout, queueTimeout, drainTimeout, idleSpin, iniFile, ini, environment, workerEnvironment, statusPath,
-                metricsPath, bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes, taskWorkers, versionedAssets);
+                metricsPath, bodyBufferBytes, bodyTimeout, bodyMinRate, tableMemoryBytes, taskWorkers, versionedAssets, cluster);
+    }
+
+    /** The cluster engine that replicates the app's shared tables ("hazelcast"), or empty: off. */
+    public Optional<String> clusterEngine() {
+        return Optional.ofNullable(cluster.get("cluster")).filter(engine -> !engine.equals("off"));
     }
 
     /**

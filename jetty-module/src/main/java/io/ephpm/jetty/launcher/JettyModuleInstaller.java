@@ -27,6 +27,9 @@ final class JettyModuleInstaller {
     static final String COMMAND = "install-jetty-module";
     static final String RESOURCES = "ephpm/jetty-base/";
     static final String LIB = "lib/ephpm";
+    /** The ephpm-cluster module's jar (this module's classes and Hazelcast), when it lies beside the launcher. */
+    static final String CLUSTER_JAR = "ephpm-cluster.jar";
+    static final String CLUSTER_LIB = "lib/ephpm-cluster";
     static final String PHP_INI = "start.d/ephpm-php.ini";
 
     private final Path jettyBase;
@@ -109,6 +112,19 @@ final class JettyModuleInstaller {
         if (written.stream().noneMatch(name -> name.startsWith(LIB + "/"))) {
             throw new IllegalStateException("this launcher carries no module jars under " + RESOURCES + LIB
                     + "; run it from the packaged ephpm-server.jar");
+        }
+        Path clusterJar = source.resolveSibling(CLUSTER_JAR);
+        if (Files.isRegularFile(clusterJar)) {
+            Path clusterLib = jettyBase.resolve(CLUSTER_LIB);
+            Files.createDirectories(clusterLib);
+            try (DirectoryStream<Path> old = Files.newDirectoryStream(clusterLib, "*.jar")) {
+                for (Path jar : old) {
+                    Files.delete(jar);
+                }
+            }
+            try (InputStream in = Files.newInputStream(clusterJar)) {
+                written.add(write(CLUSTER_LIB + "/" + CLUSTER_JAR, in));
+            }
         }
         written.sort(null);
         return written;

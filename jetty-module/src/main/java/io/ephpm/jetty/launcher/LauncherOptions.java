@@ -43,6 +43,16 @@ record LauncherOptions(String host, int port, EphpmApp app) {
                                       (default /build/assets/**, Vite's hashed output; none: off)
               --versioned-assets-cache-control VALUE
                                       their Cache-Control (default "public, max-age=31536000, immutable")
+              --cluster ENGINE        replicate the app's shared tables and octane cache across JVMs: hazelcast, or off
+                                      (default off; needs ephpm-cluster.jar beside ephpm-server.jar)
+              --cluster-name NAME     members join only a cluster of their own name (default ephpm)
+              --cluster-members LIST  members to join over TCP, host[:port] separated by commas
+              --cluster-multicast B   discover members by multicast: true or false (default false)
+              --cluster-port N        this member's port, or the next free one above it (default 5701)
+              --cluster-address HOST  the address this member binds to and announces
+              --cluster-config FILE   a Hazelcast XML or YAML file for everything else (TLS, Kubernetes discovery)
+              --cluster-timeout MS    the longest a PHP thread waits on the cluster for a write (default 5000)
+              --cluster-app NAME      the app's name on the cluster, the same on every node (default: its context path)
               --help                  print this and exit
 
             Signals: SIGTERM or SIGINT stop gracefully; SIGUSR1 reloads the app with freshly booted workers.
@@ -66,6 +76,14 @@ record LauncherOptions(String host, int port, EphpmApp app) {
             Map.entry("--metrics-path", "metrics-path"),
             Map.entry("--table-memory", "table-memory"),
             Map.entry("--task-workers", "task-workers"),
+            Map.entry("--cluster", "cluster"),
+            Map.entry("--cluster-name", "cluster-name"),
+            Map.entry("--cluster-members", "cluster-members"),
+            Map.entry("--cluster-multicast", "cluster-multicast"),
+            Map.entry("--cluster-port", "cluster-port"),
+            Map.entry("--cluster-address", "cluster-address"),
+            Map.entry("--cluster-timeout", "cluster-timeout"),
+            Map.entry("--cluster-app", "cluster-app"),
             Map.entry("--versioned-assets", "versioned-assets"),
             Map.entry("--versioned-assets-cache-control", "versioned-assets-cache-control"));
 
@@ -97,6 +115,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
                 case "--document-root" -> documentRoot = value;
                 case "--php" -> parameters.put("php." + name(option, value), value.substring(value.indexOf('=') + 1));
                 case "--ini-file" -> parameters.put("ini-file", Path.of(value).toAbsolutePath().normalize().toString());
+                case "--cluster-config" -> parameters.put("cluster-config", Path.of(value).toAbsolutePath().normalize().toString());
                 case "--env" -> parameters.put("env." + name(option, value), value.substring(value.indexOf('=') + 1));
                 case "--worker-env" -> parameters.put("worker-env." + name(option, value), value.substring(value.indexOf('=') + 1));
                 default -> {
