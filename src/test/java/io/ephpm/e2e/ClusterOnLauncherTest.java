@@ -51,12 +51,14 @@ class ClusterOnLauncherTest {
             clusterPorts[i] = ServerProcess.freePort();
             members.add("127.0.0.1:" + clusterPorts[i]);
         }
-        Path[] apps = new Path[NODES];
+        // one app for the three nodes, as a deploy gives each the same code and APP_KEY: Octane's
+        // interval caches hold closures signed with it
+        Path app = SampleApp.copy(temp.resolve("app"));
+        Path[] apps = {app, app, app};
         ServerProcess[] nodes = new ServerProcess[NODES];
         URI[] bases = new URI[NODES];
         try {
             for (int i = 0; i < NODES; i++) {
-                apps[i] = SampleApp.copy(temp.resolve("node" + i));
                 bases[i] = URI.create("http://127.0.0.1:" + httpPorts[i]);
                 nodes[i] = start(i, mode, apps[i], httpPorts[i], clusterPorts[i], clusterName, String.join(",", members));
             }
