@@ -39,6 +39,10 @@ class ModulePropertiesTest {
         properties.put("ephpm.env", "APP_ENV=production,LOG_CHANNEL=stderr");
         properties.put("ephpm.versionedAssets", "/build/**");
         properties.put("ephpm.versionedAssetsCacheControl", "public, max-age=600");
+        properties.put("ephpm.cluster", "hazelcast");
+        properties.put("ephpm.clusterMembers", "10.0.0.1:5701,10.0.0.2:5701");
+        properties.put("ephpm.clusterConfig", "etc/hazelcast.yaml");
+        properties.put("ephpm.clusterTimeout", "2000");
 
         EphpmApp shop = ModuleProperties.read(properties, jettyBase).orElseThrow();
 
@@ -55,6 +59,10 @@ class ModulePropertiesTest {
         assertEquals("/build/**", parameters.get("versioned-assets"));
         assertEquals("public, max-age=600", parameters.get("versioned-assets-cache-control"));
         assertEquals("/metrics", parameters.get("metrics-path"));
+        assertEquals("hazelcast", parameters.get("cluster"));
+        assertEquals("10.0.0.1:5701,10.0.0.2:5701", parameters.get("cluster-members"));
+        assertEquals(jettyBase.resolve("etc/hazelcast.yaml").toAbsolutePath().normalize().toString(), parameters.get("cluster-config"));
+        assertEquals("2000", parameters.get("cluster-timeout"));
         assertEquals("bar", parameters.get("worker-env.FOO"));
         assertEquals("256M", parameters.get("php.memory_limit"));
         assertEquals("Off", parameters.get("php.display_errors"));

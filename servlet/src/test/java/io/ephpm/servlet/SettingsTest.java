@@ -134,6 +134,28 @@ class SettingsTest {
     }
 
     @Test
+    void theClusterIsOffUnlessAnEngineIsNamedAndItsSettingsNeedIt() {
+        assertEquals(Optional.empty(), read(Map.of()).clusterEngine());
+        assertEquals(Optional.empty(), read(Map.of("cluster", "off")).clusterEngine());
+        Settings on = read(Map.of("cluster", "Hazelcast", "cluster-members", " 10.0.0.1:5701,10.0.0.2 ", "cluster-app", "shop"));
+        assertEquals(Optional.of("hazelcast"), on.clusterEngine());
+        assertEquals(Map.of("cluster", "hazelcast", "cluster-members", "10.0.0.1:5701,10.0.0.2", "cluster-app", "shop"), on.cluster());
+        assertMessage(Map.of("cluster-members", "10.0.0.1"), "'cluster-members' is set, but cluster is off");
+        assertMessage(Map.of("cluster", "hazel cast"), "'cluster' must be off or the name of a cluster engine");
+    }
+
+    @Test
+    void aClusterEngineThatIsNotOnTheClassPathIsNamedWithWhereItsJarGoes() {
+        Settings on = read(Map.of("cluster", "hazelcast"));
+        jakarta.servlet.ServletContext context = org.mockito.Mockito.mock(jakarta.servlet.ServletContext.class);
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> ClusterTables.open(on, context));
+        assertTrue(e.getMessage().startsWith("ePHPm setting 'cluster' is 'hazelcast', and no cluster engine of that name is on the"
+                + " class path: add ephpm-cluster.jar"), e.getMessage());
+        assertEquals("root", ClusterTables.appName(""));
+        assertEquals("shop/eu", ClusterTables.appName("/shop/eu/"));
+    }
+
+    @Test
     void postMaxSizeComesFromPhpSettingThenIniFileThenPhpsDefault() throws Exception {
         assertEquals(8L * 1024 * 1024, read(Map.of()).postMaxSizeBytes());
         Path ini = Files.writeString(webapp.resolve("php.ini"), "[PHP]\n; post_max_size = 1G\npost_max_size = 8M\n"

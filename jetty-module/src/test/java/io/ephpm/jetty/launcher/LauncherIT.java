@@ -140,6 +140,11 @@ class LauncherIT {
         assertTrue(jars.containsAll(List.of("ephpm-jetty-module", "ephpm-servlet", "ephpm-php-native", "ephpm-octane-bridge", "jna",
                 "jackson-databind", "jackson-core", "jackson-annotations")), jars.toString());
         assertTrue(jars.stream().noneMatch(jar -> jar.startsWith("jetty-")), "Jetty's own jars come from the distribution: " + jars);
+        assertTrue(jars.stream().noneMatch(jar -> jar.startsWith("hazelcast") || jar.startsWith("ephpm-cluster")),
+                "the cluster's jars are the ephpm-cluster module's own: " + jars);
+        assertTrue(Files.readString(jettyBase.resolve("modules/ephpm-cluster.mod")).contains("lib/ephpm-cluster/*.jar"));
+        assertTrue(Files.isRegularFile(jettyBase.resolve("lib/ephpm-cluster/ephpm-cluster.jar")),
+                "ephpm-cluster.jar beside the launcher is installed for the ephpm-cluster module");
     }
 
     private static Set<String> bootIds() throws Exception {

@@ -56,7 +56,25 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void clusterOptionsBecomeTheClusterSettings() throws Exception {
+        LauncherOptions options = LauncherOptions.parse("--app", app.toString(), "--cluster", "hazelcast", "--cluster-name", "shop",
+                "--cluster-members", "127.0.0.1:5701,127.0.0.1:5702", "--cluster-multicast", "false", "--cluster-port", "5702",
+                "--cluster-address", "127.0.0.1", "--cluster-config", "hazelcast.yaml", "--cluster-timeout", "250", "--cluster-app", "shop");
+        Map<String, String> parameters = options.app().servletParameters();
+        assertEquals("hazelcast", parameters.get("cluster"));
+        assertEquals("shop", parameters.get("cluster-name"));
+        assertEquals("127.0.0.1:5701,127.0.0.1:5702", parameters.get("cluster-members"));
+        assertEquals("false", parameters.get("cluster-multicast"));
+        assertEquals("5702", parameters.get("cluster-port"));
+        assertEquals("127.0.0.1", parameters.get("cluster-address"));
+        assertEquals(Path.of("hazelcast.yaml").toAbsolutePath().normalize().toString(), parameters.get("cluster-config"));
+        assertEquals("250", parameters.get("cluster-timeout"));
+        assertEquals("shop", parameters.get("cluster-app"));
+    }
+
+    @Test
     void badCommandLinesAreRefusedWithAMessage() {
+        assertRefused("'cluster-members' is set, but cluster is off", "--app", app.toString(), "--cluster-members", "10.0.0.1");
         assertRefused("--app DIR is required", "--port", "80");
         assertRefused("unknown option '--turbo'", "--app", app.toString(), "--turbo", "yes");
         assertRefused("--port needs a value", "--app", app.toString(), "--port");

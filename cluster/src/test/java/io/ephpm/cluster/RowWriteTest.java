@@ -1,0 +1,134 @@
+package io.ephpm.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.ephpm.php.TableLayout;
+import io.ephpm.php.TableRows;
+import io.ephpm.php.TableWrite;
+import io.ephpm.php.TableWrite.ColumnValue;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The table writes as the row's owner runs them, on a real Hazelcast member. */
+class RowWriteTest {
+    private static final TableLayout LAYOUT = new TableLayout("t", 16, List.of(new TableLayout.Column("n", TableLayout.Type.INT, 8),
+            new TableLayout.Column("x", TableLayout.Type.FLOAT, 8), new TableLayout.Column("s", TableLayout.Type.STRING, 10)));
+    private static HazelcastInstance member;
+
+    @BeforeAll
+    static void startMember() {
+        member = Hazelcast.newHazelcastInstance(ClusterMember.config(ClusterSettings.parse(Map.of("cluster-name", "rowwrite-" + System.nanoTime()))));
+    }
+
+    @AfterAll
+    static void stopMember() {
+        member.shutdown();
+    }
+
+    @Test
+    void setAddAndDelKeepAVersionThatOnlyGrows() {
+        IMap<String, byte[]> map = member.getMap("set-add-del");
+        Answer set = run(map, TableWrite.set("k", List.of(new ColumnValue(2, bytes("hello")), new ColumnValue(0, 5L))));
+        assertEquals(RowWrite.WRITTEN, set.state);
+        assertEquals(1, set.version);
+        assertEquals(List.of(5L, 0.0, "hello"), columns(set.row));
+        Answer add = run(map, TableWrite.add("k", 1, 1.5));
+        assertEquals(2, add.version);
+        assertEquals(List.of(5L, 1.5, "hello"), columns(add.row));
+        Answer del = run(map, TableWrite.del("k"));
+        assertEquals(RowWrite.REMOVED, del.state);
+        assertEquals(3, del.version);
+        assertNull(del.row);
+        Answer again = run(map, TableWrite.del("k"));
+        assertEquals(RowWrite.ABSENT, again.state);
+        assertEquals(3, again.version, "a removed row's version is kept, so a late copy of it never comes back");
+        assertTrue(map.getEntryView("k").getTtl() > 0, "the tombstone expires");
+        Answer revived = run(map, TableWrite.add("k", 0, 1L));
+        assertEquals(4, revived.version);
+        assertEquals(List.of(1L, 0.0, ""), columns(revived.row), "a row made after a del starts from zero");
+        assertEquals(Long.MAX_VALUE, map.getEntryView("k").getTtl(), "a live row does not keep the tombstone's expiry");
+    }
+
+    @Test
+    void compareAndSetWritesOnlyOverWhatWasExpected() {
+        IMap<String, byte[]> map = member.getMap("cas");
+        assertEquals(RowWrite.WRITTEN, run(map, TableWrite.compareAndSet("c", null, List.of(new ColumnValue(0, 1L)))).state);
+        Answer taken = run(map, TableWrite.compareAndSet("c", null, List.of(new ColumnValue(0, 9L))));
+        assertEquals(RowWrite.MISMATCH, taken.state);
+        assertEquals(List.of(1L, 0.0, ""), columns(taken.row), "a mismatch answers the row as it is");
+        assertEquals(RowWrite.MISMATCH, run(map, TableWrite.compareAndSet("c", List.of(new ColumnValue(0, 2L)),
+                List.of(new ColumnValue(0, 3L)))).state);
+        Answer swapped = run(map, TableWrite.compareAndSet("c", List.of(new ColumnValue(0, 1L)), List.of(new ColumnValue(0, 3L))));
+        assertEquals(RowWrite.WRITTEN, swapped.state);
+        assertEquals(List.of(3L, 0.0, ""), columns(swapped.row));
+        assertEquals(RowWrite.ABSENT, run(map, TableWrite.compareAndSet("none", List.of(new ColumnValue(0, 1L)),
+                List.of(new ColumnValue(0, 3L)))).state);
+    }
+
+    @Test
+    void concurrentIncrementsOfOneKeyAreNeverLost() throws Exception {
+        IMap<String, byte[]> map = member.getMap("counter");
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                done.add(callers.submit(() -> {
+                    for (int j = 0; j < 250; j++) {
+                        map.executeOnKey("hits", new RowWrite(LAYOUT, TableWrite.add("hits", 0, 1L)));
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(2000L, columns(StoredRow.row(map.get("hits"))).get(0));
+        assertEquals(2000L, StoredRow.version(map.get("hits")));
+    }
+
+    private record Answer(byte state, long version, byte[] row) {
+    }
+
+    private static Answer run(IMap<String, byte[]> map, TableWrite write) {
+        ByteBuffer in = ByteBuffer.wrap(map.executeOnKey(write.key(), new RowWrite(LAYOUT, write))).order(ByteOrder.LITTLE_ENDIAN);
+        byte state = in.get();
+        long version = in.getLong();
+        byte[] row = in.hasRemaining() ? Arrays.copyOfRange(in.array(), in.position(), in.limit()) : null;
+        return new Answer(state, version, row);
+    }
+
+    private static List<Object> columns(byte[] row) {
+        return List.of(TableRows.column(LAYOUT, row, 0), TableRows.column(LAYOUT, row, 1),
+                new String((byte[]) TableRows.column(LAYOUT, row, 2), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void rowsKeepTheirBytesThroughTheStoredForm() {
+        byte[] row = TableRows.with(LAYOUT, TableRows.empty(LAYOUT), List.of(new ColumnValue(2, bytes("abc"))));
+        assertArrayEquals(row, StoredRow.row(StoredRow.live(7, row)));
+        assertEquals(7, StoredRow.version(StoredRow.live(7, row)));
+        assertNull(StoredRow.row(StoredRow.tombstone(8)));
+    }
+}
