@@ -69,6 +69,8 @@ ensure_launcher() {
   # Run from a copy: a rebuild of the working tree during the run must not change the server under test.
   cp "$LAUNCHER_JAR" "$WORK/ephpm-server.jar"
   EPHPM_JAR="$WORK/ephpm-server.jar"
+  # the cluster engine, beside the launcher where its manifest finds it (the cluster suite)
+  [ ! -f "$(dirname "$LAUNCHER_JAR")/ephpm-cluster.jar" ] || cp "$(dirname "$LAUNCHER_JAR")/ephpm-cluster.jar" "$WORK/ephpm-cluster.jar"
 }
 
 # Fetches what the launcher's build needs from Maven Central (plugins and dependencies) by running

@@ -386,6 +386,45 @@ if ($taskRows) {
     echo "\n";
 }
 
+// ------------------------------------------------------------------ cluster
+$clusterRows = is_file("$work/cluster.txt") ? file("$work/cluster.txt", FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) : [];
+if ($clusterRows) {
+    echo "## Cluster (--cluster hazelcast): three launchers on loopback sharing a table\n\n";
+    echo "Over HTTP against three launchers (2 PHP workers each, classic mode, bench/apps/cluster) that form one "
+        . "Hazelcast cluster, and one launcher without a cluster. Convergence: from the start of a set() in PHP on node A "
+        . "until PHP on node C, spinning on its copy of the row, reads the new value (both timed with hrtime(), one clock "
+        . "for the host); the set() itself returns once the row's owner has taken it. incr: clients counting on one row, spread over the three nodes, each incr atomic across them.\n\n";
+    $convergence = null;
+    $incr = [];
+    foreach ($clusterRows as $line) {
+        $f = explode(' ', $line);
+        if ($f[0] === 'convergence') {
+            $convergence = $f;
+        } elseif ($f[0] === 'incr') {
+            $incr[$f[2]][$f[1]] = $f;
+        }
+    }
+    if ($convergence) {
+        echo "| writes | visible on C: p50 ms | p99 ms | max ms | set() on A: p50 ms | p99 ms |\n|---:|---:|---:|---:|---:|---:|\n";
+        printf("| %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n\n", $convergence[1], $convergence[2] / 1000, $convergence[3] / 1000,
+            $convergence[4] / 1000, $convergence[5] / 1000, $convergence[6] / 1000);
+        printf("- **Target:** convergence p99 under 50 ms on loopback: %.2f ms, %s.\n\n", $convergence[3] / 1000,
+            $convergence[3] < 50000 ? 'met' : '**not met**');
+    }
+    if ($incr) {
+        echo "| clients | cluster incr/s | p50 ms | p99 ms | one launcher, no cluster: incr/s | p50 ms | p99 ms |\n";
+        echo "|---:|---:|---:|---:|---:|---:|---:|\n";
+        ksort($incr);
+        foreach ($incr as $clients => $by) {
+            $c = $by['cluster'] ?? array_fill(0, 6, 0);
+            $one = $by['single'] ?? array_fill(0, 6, 0);
+            printf("| %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |\n", $clients, $c[3], $c[4] / 1000, $c[5] / 1000,
+                $one[3], $one[4] / 1000, $one[5] / 1000);
+        }
+        echo "\n";
+    }
+}
+
 // ------------------------------------------------------------------ scaling
 $scaling = array_filter($rows, fn($r) => $r['table'] === 'scaling');
 if ($scaling) {

@@ -66,7 +66,7 @@ final class HazelcastTables implements TableReplicator {
         }
         IMap<String, byte[]> map = hazelcast.getMap(mapName(app, layout.name()));
         RowEvents events = new RowEvents(table, () -> reload(table, map));
-        UUID listener = map.addEntryListener(events, true);
+        UUID listener = waitFor(CompletableFuture.supplyAsync(() -> map.addEntryListener(events, true)), "following of " + table);
         try {
             waitFor(CompletableFuture.runAsync(() -> load(table, map)), "load " + table);
         } catch (Exception e) {

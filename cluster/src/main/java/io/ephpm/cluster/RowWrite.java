@@ -2,11 +2,18 @@ package io.ephpm.cluster;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
 import io.ephpm.php.TableLayout;
 import io.ephpm.php.TableRows;
 import io.ephpm.php.TableWrite;
+import io.ephpm.php.TableWrite.ColumnValue;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Its answer: a state ({@link #WRITTEN}, {@link #REMOVED}, {@link #ABSENT}, {@link #MISMATCH}),
  * the version, and the row when there is one.
  */
-final class RowWrite implements EntryProcessor<String, byte[], byte[]> {
+public final class RowWrite implements EntryProcessor<String, byte[], byte[]>, DataSerializable {
     private static final long serialVersionUID = 1L;
     static final byte WRITTEN = 0;
     static final byte REMOVED = 1;
@@ -27,8 +34,12 @@ final class RowWrite implements EntryProcessor<String, byte[], byte[]> {
     /** How long a removed row's version is kept: far longer than any event takes to reach a node. */
     static final long TOMBSTONE_SECONDS = 600;
 
-    private final TableLayout layout;
-    private final TableWrite write;
+    private TableLayout layout;
+    private TableWrite write;
+
+    /** For Hazelcast, which makes the processor on the row's owner and then reads it in. */
+    public RowWrite() {
+    }
 
     RowWrite(TableLayout layout, TableWrite write) {
         this.layout = layout;
@@ -71,5 +82,83 @@ final class RowWrite implements EntryProcessor<String, byte[], byte[]> {
             out.put(row);
         }
         return answer;
+    }
+
+    // a compact form of its own: Java serialization of the records costs more than the write
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeString(layout.name());
+        out.writeInt(layout.rows());
+        out.writeInt(layout.columns().size());
+        for (TableLayout.Column column : layout.columns()) {
+            out.writeString(column.name());
+            out.writeByte(column.type().ordinal());
+            out.writeInt(column.size());
+        }
+        out.writeByte(write.op().ordinal());
+        out.writeString(write.key());
+        writeValues(out, write.values());
+        out.writeBoolean(write.expected() != null);
+        if (write.expected() != null) {
+            writeValues(out, write.expected());
+        }
+        out.writeInt(write.column());
+        if (write.op() == TableWrite.Op.ADD) {
+            out.writeBoolean(write.by() instanceof Long);
+            if (write.by() instanceof Long by) {
+                out.writeLong(by);
+            } else {
+                out.writeDouble(write.by().doubleValue());
+            }
+        }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        String name = in.readString();
+        int rows = in.readInt();
+        int count = in.readInt();
+        List<TableLayout.Column> columns = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            columns.add(new TableLayout.Column(in.readString(), TableLayout.Type.values()[in.readByte()], in.readInt()));
+        }
+        layout = new TableLayout(name, rows, columns);
+        TableWrite.Op op = TableWrite.Op.values()[in.readByte()];
+        String key = in.readString();
+        List<ColumnValue> values = readValues(in);
+        List<ColumnValue> expected = in.readBoolean() ? readValues(in) : null;
+        int column = in.readInt();
+        Number by = null;
+        if (op == TableWrite.Op.ADD) {
+            by = in.readBoolean() ? (Number) in.readLong() : (Number) in.readDouble();
+        }
+        write = new TableWrite(op, key, values, expected, column, by);
+    }
+
+    private void writeValues(ObjectDataOutput out, List<ColumnValue> values) throws IOException {
+        out.writeInt(values.size());
+        for (ColumnValue value : values) {
+            out.writeInt(value.column());
+            switch (layout.column(value.column()).type()) {
+                case INT -> out.writeLong((Long) value.value());
+                case FLOAT -> out.writeDouble((Double) value.value());
+                case STRING -> out.writeByteArray((byte[]) value.value());
+            }
+        }
+    }
+
+    private List<ColumnValue> readValues(ObjectDataInput in) throws IOException {
+        int count = in.readInt();
+        List<ColumnValue> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int column = in.readInt();
+            values.add(new ColumnValue(column, switch (layout.column(column).type()) {
+                case INT -> in.readLong();
+                case FLOAT -> in.readDouble();
+                case STRING -> in.readByteArray();
+            }));
+        }
+        return values;
     }
 }

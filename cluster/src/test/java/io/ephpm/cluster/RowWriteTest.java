@@ -125,6 +125,22 @@ class RowWriteTest {
     }
 
     @Test
+    void aWriteCrossesTheNetworkWhole() {
+        IMap<String, Object> wire = member.getMap("wire");
+        List<TableWrite> writes = List.of(TableWrite.set("k", List.of(new ColumnValue(0, 7L), new ColumnValue(1, 2.5), new ColumnValue(2, bytes("é")))),
+                TableWrite.add("k", 1, -0.5), TableWrite.add("k", 0, 3L), TableWrite.del("k"),
+                TableWrite.compareAndSet("k", null, List.of(new ColumnValue(0, 1L))),
+                TableWrite.compareAndSet("k", List.of(new ColumnValue(2, bytes(""))), List.of(new ColumnValue(0, 2L))));
+        IMap<String, byte[]> direct = member.getMap("direct");
+        IMap<String, byte[]> throughWire = member.getMap("through-wire");
+        for (TableWrite write : writes) {
+            wire.set("w", new RowWrite(LAYOUT, write));
+            RowWrite copy = (RowWrite) wire.get("w");
+            assertArrayEquals(direct.executeOnKey("k", new RowWrite(LAYOUT, write)), throughWire.executeOnKey("k", copy), write.toString());
+        }
+    }
+
+    @Test
     void rowsKeepTheirBytesThroughTheStoredForm() {
         byte[] row = TableRows.with(LAYOUT, TableRows.empty(LAYOUT), List.of(new ColumnValue(2, bytes("abc"))));
         assertArrayEquals(row, StoredRow.row(StoredRow.live(7, row)));
