@@ -553,6 +553,7 @@ typedef struct {
 	uint64_t version;
 	const char *row;
 	uint32_t row_len;
+	bool full_here;            /* the cluster holds the row, and this node's copy has no room for it */
 } write_answer;
 
 typedef struct {
@@ -572,7 +573,7 @@ static void throw_cluster_error(const table *t, const char *what, size_t len) {
 }
 
 /* Makes the write on the cluster and applies what it answers here; false with a PHP Error thrown
- * when it failed. The table full here (it is not on the cluster) is a warning and a true answer. */
+ * when it failed. This node's copy full is a warning and answer->full_here. */
 static bool replicate(table *t, zend_string *key, smart_str *request, write_answer *answer) {
 	smart_str_0(request);
 	if (ZSTR_LEN(request->s) > INT32_MAX) {
@@ -594,6 +595,7 @@ static bool replicate(table *t, zend_string *key, smart_str *request, write_answ
 	answer->row = NULL;
 	answer->row_len = 0;
 	answer->version = 0;
+	answer->full_here = false;
 	switch (answer->state) {
 	case EPHPM_TABLE_WRITTEN:
 	case EPHPM_TABLE_MISMATCH:
@@ -623,6 +625,7 @@ static bool replicate(table *t, zend_string *key, smart_str *request, write_answ
 	}
 	if (applied == 2) {
 		php_error_docref(NULL, E_WARNING, "the table is full here: all of its %u rows are in use; the cluster holds the row", t->rows);
+		answer->full_here = true;
 	}
 	return true;
 }
@@ -1002,7 +1005,7 @@ PHP_METHOD(Ephpm_Table, set) {
 		request_begin(&request, EPHPM_TABLE_OP_SET, key);
 		request_staged(&request, t, staged, nstaged);
 		write_answer answer;
-		ok = replicate(t, key, &request, &answer);
+		ok = replicate(t, key, &request, &answer) && !answer.full_here;
 		smart_str_free(&request);
 	} else if (ok) {
 		uint32_t hash = key_hash(ZSTR_VAL(key), ZSTR_LEN(key));
@@ -1057,7 +1060,7 @@ PHP_METHOD(Ephpm_Table, compareAndSet) {
 		request_staged(&request, t, staged, nstaged);
 		write_answer answer;
 		ok = replicate(t, key, &request, &answer);
-		swapped = ok && answer.state == EPHPM_TABLE_WRITTEN;
+		swapped = ok && answer.state == EPHPM_TABLE_WRITTEN && !answer.full_here;
 		smart_str_free(&request);
 	} else if (ok) {
 		uint32_t hash = key_hash(ZSTR_VAL(key), ZSTR_LEN(key));
@@ -1224,6 +1227,7 @@ static void add_to_column(INTERNAL_FUNCTION_PARAMETERS, int sign) {
 		bool ok = replicate(t, key, &request, &answer);
 		smart_str_free(&request);
 		if (!ok) RETURN_THROWS();
+		if (answer.full_here) RETURN_FALSE;
 		if (!wire_column_value(t, answer.row, answer.row_len, col, return_value)) {
 			throw_cluster_error(t, "the cluster answered a row of another layout", 44);
 			RETURN_THROWS();

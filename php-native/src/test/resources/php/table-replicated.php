@@ -38,6 +38,14 @@ try {
             }
             $result = ['n' => $t->get($key, 'n'), 'retries' => $retries];
             break;
+        case 'fill':
+            // more keys than the table has rows: [written, refused, the last warning]
+            $written = $refused = 0;
+            for ($i = 0, $n = (int) $_GET['n']; $i < $n; $i++) {
+                @$t->set("f$i", ['n' => $i]) ? $written++ : $refused++;
+            }
+            $result = [$written, $refused, error_get_last()['message'] ?? null];
+            break;
         case 'count':
             $result = count($t);
             break;

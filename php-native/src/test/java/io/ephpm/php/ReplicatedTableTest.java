@@ -127,6 +127,16 @@ class ReplicatedTableTest {
     }
 
     @Test
+    void aRowTheClusterHoldsButThisNodeHasNoRoomForIsAFailedWrite() throws Exception {
+        InProcessCluster cluster = new InProcessCluster();
+        try (PhpTables a = cluster.node(); Php.Worker php = Php.Worker.classic(0, a)) {
+            assertEquals("[64,2,\"Ephpm\\\\Table::set(): the table is full here: all of its 64 rows are in use; the cluster holds the row\"]",
+                    call(php, "op=fill&n=66"));
+            assertEquals("64", call(php, "op=count"));
+        }
+    }
+
+    @Test
     void aRowNeverGoesBackToAnOlderVersion() throws Exception {
         InProcessCluster cluster = new InProcessCluster();
         try (PhpTables a = cluster.node(); Php.Worker php = Php.Worker.classic(0, a)) {
