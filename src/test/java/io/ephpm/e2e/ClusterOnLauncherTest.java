@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three launcher JVMs on loopback serve the sample with cluster=hazelcast and see the same shared
  * tables and cache: in octane mode through Octane::table() and Cache::store('octane') where Octane
  * is given (EPHPM_OCTANE_PATH), else in classic mode through Ephpm\Table. A node killed with SIGKILL
- * under load costs the others no request, and when it comes back it reads the current values.
+ * under load costs the others no request, and when it comes back it reads the current values; so
+ * does a node cut off from the others (frozen with SIGSTOP) when it returns.
  */
 class ClusterOnLauncherTest {
     private static final int NODES = 3;
@@ -131,6 +132,27 @@ class ClusterOnLauncherTest {
             for (URI base : bases) {
                 awaitJson(base, "/api/visits", board -> after.equals(board.path("note").asText()), "B's write reached " + base);
             }
+
+            // node C is cut off (frozen) under load on A and B; they answer every request, and C,
+            // back, merges into their cluster and reads what they wrote meanwhile
+            loading.set(true);
+            answered.set(0);
+            List<CompletableFuture<Void>> others = new ArrayList<>();
+            for (int i : new int[] {0, 1}) {
+                URI base = bases[i];
+                others.add(CompletableFuture.runAsync(() -> hitWhile(base, loading, answered, failures)));
+            }
+            Thread.sleep(1_000);
+            nodes[2].freeze();
+            Thread.sleep(10_000);
+            loading.set(false);
+            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get();
+            nodes[2].thaw();
+            assertEquals(List.of(), List.copyOf(failures), "A and B answered every request while C was cut off");
+            int afterPartition = getJson(bases[0], "/api/visits").path("count").asInt();
+            assertEquals(total + answered.get(), afterPartition, "every visit A and B answered was counted once");
+            awaitJson(bases[2], "/api/visits", board -> board.path("count").asInt() == afterPartition, "C, back, reads the count",
+                    Duration.ofSeconds(60));
             for (ServerProcess node : nodes) {
                 assertEquals(0, node.stop(Duration.ofSeconds(60)), "stops cleanly: " + node.log().lines().reduce((a, b) -> b).orElse(""));
             }
@@ -190,7 +212,11 @@ class ClusterOnLauncherTest {
     }
 
     private void awaitJson(URI base, String path, Predicate<JsonNode> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + CONVERGENCE.toNanos();
+        awaitJson(base, path, condition, what, CONVERGENCE);
+    }
+
+    private void awaitJson(URI base, String path, Predicate<JsonNode> condition, String what, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
             last = getJson(base, path);
@@ -199,7 +225,7 @@ class ClusterOnLauncherTest {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError(what + " within " + CONVERGENCE + "; last: " + last);
+        throw new AssertionError(what + " within " + within + "; last: " + last);
     }
 
     private JsonNode getJson(URI base, String path) throws Exception {

@@ -128,6 +128,23 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process stops answering anyone, as a node cut off by the network does. */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " " + pid() + " failed");
+        }
+    }
+
     /** SIGTERM, then waits; returns the exit code. Fails (after killing it) when it does not stop in time. */
     int stop(Duration timeout) throws InterruptedException {
         if (!process.isAlive()) {

@@ -26,7 +26,8 @@ public record ClusterSettings(String name, List<String> members, boolean multica
                               Optional<Path> config, Duration timeout, Set<String> given) {
     public static final String DEFAULT_NAME = "ephpm";
     public static final int DEFAULT_PORT = 5701;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** Longer than a member takes to give up one that stopped answering (5 s without heartbeats). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     static final Set<String> NAMES = Set.of("cluster", "cluster-name", "cluster-members", "cluster-multicast", "cluster-port",
             "cluster-address", "cluster-config", "cluster-timeout");
 

@@ -26,7 +26,7 @@ class ClusterSettingsTest {
         assertFalse(settings.multicast());
         assertEquals(5701, settings.port());
         assertEquals(Optional.empty(), settings.address());
-        assertEquals(Duration.ofSeconds(5), settings.timeout());
+        assertEquals(Duration.ofSeconds(10), settings.timeout());
         Config config = ClusterMember.config(settings);
         assertEquals("ephpm", config.getClusterName());
         assertFalse(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());

@@ -113,7 +113,7 @@ jetty.webapp.addProtectedClasses+=,io.ephpm.,com.sun.jna.
 # ephpm.clusterPort=5701
 # ephpm.clusterAddress=10.0.0.1
 # ephpm.clusterConfig=etc/hazelcast.yaml
-# ephpm.clusterTimeout=5000
+# ephpm.clusterTimeout=10000
 # ephpm.clusterApp=shop
 
 ## Static files are answered by Jetty itself, never by PHP: ETag, Last-Modified, 304, Range, and a

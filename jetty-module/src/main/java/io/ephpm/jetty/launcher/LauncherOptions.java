@@ -51,7 +51,7 @@ record LauncherOptions(String host, int port, EphpmApp app) {
               --cluster-port N        this member's port, or the next free one above it (default 5701)
               --cluster-address HOST  the address this member binds to and announces
               --cluster-config FILE   a Hazelcast XML or YAML file for everything else (TLS, Kubernetes discovery)
-              --cluster-timeout MS    the longest a PHP thread waits on the cluster for a write (default 5000)
+              --cluster-timeout MS    the longest a PHP thread waits on the cluster for a write (default 10000)
               --cluster-app NAME      the app's name on the cluster, the same on every node (default: its context path)
               --help                  print this and exit
 
