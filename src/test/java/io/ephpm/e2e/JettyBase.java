@@ -60,6 +60,10 @@ final class JettyBase implements AutoCloseable {
         return base.resolve(relative);
     }
 
+    ServerProcess process() {
+        return process;
+    }
+
     Path webapps() {
         return base.resolve("webapps");
     }

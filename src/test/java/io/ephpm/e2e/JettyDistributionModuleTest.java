@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JettyDistributionModuleTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String CLUSTER_NAME = "jetty-e2e-" + ProcessHandle.current().pid();
 
     @TempDir
     static Path temp;
@@ -40,13 +41,18 @@ class JettyDistributionModuleTest {
     static void installTheModuleAndStartJetty() throws Exception {
         Path app = TinyPhpApp.writeTo(temp.resolve("app"));
         StaticFileChecks.writeAssets(app.resolve("public"));
-        jetty = JettyBase.install(temp.resolve("jetty-base")).addModules("http,ephpm");
+        jetty = JettyBase.install(temp.resolve("jetty-base")).addModules("http,ephpm,ephpm-cluster");
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("ephpm.app", app.toString());
         settings.put("ephpm.contextPath", "/php");
         settings.put("ephpm.workers", "2");
         settings.put("ephpm.php", "memory_limit=96M");
         settings.put("ephpm.env", "GREETING=hello-from-start.d");
+        // a cluster of this one member: the module's jar, its engine found and started inside Jetty
+        settings.put("ephpm.cluster", "hazelcast");
+        settings.put("ephpm.clusterName", CLUSTER_NAME);
+        settings.put("ephpm.clusterAddress", "127.0.0.1");
+        settings.put("ephpm.clusterPort", Integer.toString(ServerProcess.freePort()));
         jetty.configure(settings);
         jetty.startServing("/php/");
         staticFiles = new StaticFileChecks(path -> jetty.uri("/php" + path));
@@ -66,6 +72,17 @@ class JettyDistributionModuleTest {
         }
         assertTrue(Files.readString(jetty.path("start.d/ephpm.ini")).contains("# ephpm.mode=classic"),
                 "start.d/ephpm.ini comes from the module's ini-template");
+    }
+
+    @Test
+    void theClusterModuleReplicatesTheAppsTablesThroughItsOwnMember() throws Exception {
+        assertTrue(Files.isRegularFile(jetty.path("lib/ephpm-cluster/ephpm-cluster.jar")));
+        try (var jars = Files.list(jetty.path("lib/ephpm"))) {
+            assertTrue(jars.noneMatch(jar -> jar.getFileName().toString().startsWith("hazelcast")), "Hazelcast is the cluster module's alone");
+        }
+        int before = Integer.parseInt(get("/php/count").body().replaceAll("(?s).*count=(\\d+).*", "$1"));
+        assertEquals("count=" + (before + 1) + "\n", get("/php/count").body());
+        assertTrue(jetty.process().log().contains("of cluster '" + CLUSTER_NAME + "' started"), jetty.process().log());
     }
 
     @Test

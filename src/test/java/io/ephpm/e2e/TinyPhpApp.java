@@ -28,6 +28,12 @@ final class TinyPhpApp {
                     echo 'uploaded=' . (is_uploaded_file($file['tmp_name']) ? 'yes' : 'no') . "\\n";
                     echo "note={$_POST['note']}\\n";
                     break;
+                case '/count':
+                    $table = new Ephpm\\Table(8);
+                    $table->column('n', Ephpm\\Table::TYPE_INT);
+                    $table->createShared('hits');
+                    echo 'count=' . $table->incr('all', 'n') . "\\n";
+                    break;
                 case '/events':
                     header('Content-Type: text/event-stream');
                     header('Cache-Control: no-cache');

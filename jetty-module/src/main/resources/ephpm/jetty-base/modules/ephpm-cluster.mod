@@ -10,6 +10,9 @@ through an embedded Hazelcast member. Turn it on per app with ephpm.cluster=haze
 php
 ephpm
 
+[environment]
+ee10
+
 [depend]
 ephpm
 

@@ -5,6 +5,7 @@ import io.ephpm.php.TableReplicatorProvider;
 import jakarta.servlet.ServletContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -18,10 +19,16 @@ final class ClusterTables {
     static TableReplicator open(Settings settings, ServletContext context) {
         String engine = settings.clusterEngine().orElseThrow();
         TableReplicatorProvider provider = null;
-        for (TableReplicatorProvider candidate : ServiceLoader.load(TableReplicatorProvider.class, ClusterTables.class.getClassLoader())) {
-            if (candidate.engine().equals(engine)) {
-                provider = candidate;
+        try {
+            for (TableReplicatorProvider candidate : ServiceLoader.load(TableReplicatorProvider.class, ClusterTables.class.getClassLoader())) {
+                if (candidate.engine().equals(engine)) {
+                    provider = candidate;
+                }
             }
+        } catch (ServiceConfigurationError | LinkageError e) {
+            // a cluster jar on a class path that cannot see ePHPm's own (another class loader)
+            throw new InvalidSettingException("cluster", "is '" + engine + "', and its engine cannot be loaded (" + e
+                    + "): put ephpm-cluster.jar where ePHPm's own jars are (for Jetty: the ephpm-cluster module)");
         }
         if (provider == null) {
             throw new InvalidSettingException("cluster", "is '" + engine + "', and no cluster engine of that name is on the class path"
