@@ -66,6 +66,11 @@ class ClusterOnLauncherTest {
             for (int i = 0; i < NODES; i++) {
                 nodes[i].awaitStatus(bases[i].resolve("/api/visits"), 200, Duration.ofSeconds(120));
             }
+            for (URI base : bases) {
+                awaitJson(base, "/_ephpm/status", status -> status.path("cluster").path("members").asInt() == NODES,
+                        "the pool's status shows the three members: " + base);
+                assertEquals(clusterName, getJson(base, "/_ephpm/status").path("cluster").path("cluster").asText());
+            }
 
             // a write on one node is read on the others
             String note = "note-" + System.nanoTime();
@@ -168,6 +173,7 @@ class ClusterOnLauncherTest {
     private static ServerProcess start(int index, String mode, Path app, int port, int clusterPort, String clusterName, String members)
             throws Exception {
         List<String> command = Distributions.launcherCommand(app, port, "--mode", mode, "--workers", "2", "--task-workers", "0",
+                "--status-path", "/_ephpm/status",
                 "--cluster", "hazelcast", "--cluster-name", clusterName, "--cluster-members", members,
                 "--cluster-port", Integer.toString(clusterPort), "--cluster-address", "127.0.0.1");
         Map<String, String> environment = new HashMap<>();

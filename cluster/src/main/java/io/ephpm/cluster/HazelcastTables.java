@@ -98,6 +98,20 @@ final class HazelcastTables implements TableReplicator {
         return new Written(state == RowWrite.WRITTEN || state == RowWrite.REMOVED, row, version);
     }
 
+    @Override
+    public Map<String, Object> status() {
+        try {
+            int tables;
+            synchronized (this) {
+                tables = followed.size();
+            }
+            return Map.of("engine", "hazelcast", "cluster", member.hazelcast().getConfig().getClusterName(), "app", app,
+                    "members", member.hazelcast().getCluster().getMembers().size(), "replicatedTables", tables);
+        } catch (RuntimeException e) {
+            return Map.of("engine", "hazelcast", "app", app, "members", 0, "error", String.valueOf(e.getMessage()));
+        }
+    }
+
     private <T> T waitFor(CompletableFuture<T> future, String what) throws Exception {
         try {
             return future.get(timeoutMillis, TimeUnit.MILLISECONDS);

@@ -10,7 +10,7 @@ public final class PhpTables implements AutoCloseable {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(PhpTables.class.getName());
 
     private long handle;
-    private TableReplicator replicator;
+    private volatile TableReplicator replicator;
     private final java.util.Map<Long, ReplicatedTable> replicated = new java.util.concurrent.ConcurrentHashMap<>();
     /** Read: a replicated table's handle is in use; write: the handles are dropped. */
     private final java.util.concurrent.locks.ReadWriteLock handles = new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -69,6 +69,12 @@ public final class PhpTables implements AutoCloseable {
         }
         this.replicator = java.util.Objects.requireNonNull(replicator, "replicator");
         EphpmLibrary.ephpm_tables_replicate(handle, writeCallback, openedCallback);
+    }
+
+    /** The cluster's view for an operator, or an empty map when the tables are not replicated. */
+    public java.util.Map<String, Object> clusterStatus() {
+        TableReplicator current = replicator;
+        return current == null ? java.util.Map.of() : current.status();
     }
 
     /** The replicated tables made so far on this node. */

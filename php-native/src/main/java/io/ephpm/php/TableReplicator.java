@@ -19,6 +19,11 @@ public interface TableReplicator extends AutoCloseable {
     /** Makes the write on the cluster; throwing fails it, with the message, as a PHP Error. */
     Written write(ReplicatedTable table, TableWrite write) throws Exception;
 
+    /** What an operator wants to see of the cluster (for the pool's status): engine, members, ... */
+    default java.util.Map<String, Object> status() {
+        return java.util.Map.of();
+    }
+
     /** Stops following the tables (the app is undeployed); the tables stay as they are on this node. */
     @Override
     default void close() {

@@ -502,6 +502,10 @@ final class WorkerPool implements WorkerPoolMXBean {
         s.put("replays", getReplays());
         s.put("opcacheReloads", getOpcacheReloads());
         s.put("tables", Map.of("count", getTableCount(), "memoryBytes", getTableMemoryBytes()));
+        Map<String, Object> cluster = tables.clusterStatus();
+        if (!cluster.isEmpty()) {
+            s.put("cluster", cluster);
+        }
         if (background != null) {
             s.putAll(background.status());
         }
