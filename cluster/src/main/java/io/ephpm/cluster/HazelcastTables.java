@@ -32,6 +32,9 @@ final class HazelcastTables implements TableReplicator {
     private final String app;
     private final long timeoutMillis;
     private final List<Followed> followed = new ArrayList<>();
+    /** This node's writer id for the app's writes, and their sequence: each write's id is unique. */
+    private final long writer = new java.security.SecureRandom().nextLong();
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
     private final UUID lifecycleListener;
     private boolean closed;
 
@@ -85,7 +88,7 @@ final class HazelcastTables implements TableReplicator {
     @Override
     public Written write(ReplicatedTable table, TableWrite write) throws Exception {
         IMap<String, byte[]> map = member.hazelcast().getMap(mapName(app, table.name()));
-        byte[] answer = waitFor(map.submitToKey(write.key(), new RowWrite(table.layout(), write)).toCompletableFuture(),
+        byte[] answer = waitFor(map.submitToKey(write.key(), new RowWrite(table.layout(), write, new StoredRow.WriteId(writer, sequence.incrementAndGet()))).toCompletableFuture(),
                 write.op().name().toLowerCase(java.util.Locale.ROOT) + " of '" + write.key() + "'");
         ByteBuffer in = ByteBuffer.wrap(answer).order(ByteOrder.LITTLE_ENDIAN);
         byte state = in.get();

@@ -55,7 +55,7 @@ final class RowEvents implements EntryAddedListener<String, byte[]>, EntryUpdate
     private void removed(EntryEvent<String, byte[]> event) {
         byte[] old = event.getOldValue();
         if (old != null && StoredRow.row(old) != null) {
-            apply(event.getKey(), StoredRow.tombstone(StoredRow.version(old)));
+            apply(event.getKey(), StoredRow.tombstone(StoredRow.version(old), new long[0]));
         }
     }
 

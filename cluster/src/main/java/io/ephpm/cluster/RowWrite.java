@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One PHP write to a replicated table, run where the cluster keeps the row (its partition's owner,
  * one at a time per key), so that incr, decr and compareAndSet are atomic across the cluster. It is
- * a function of the stored row alone, so the backups that run it again reach the same row.
+ * a function of the stored row alone, so the backups that run it again reach the same row; and it
+ * carries an id, so that a write Hazelcast sends again after a member left counts once.
  *
  * <p>Its answer: a state ({@link #WRITTEN}, {@link #REMOVED}, {@link #ABSENT}, {@link #MISMATCH}),
  * the version, and the row when there is one.
@@ -36,14 +37,16 @@ public final class RowWrite implements EntryProcessor<String, byte[], byte[]>, D
 
     private TableLayout layout;
     private TableWrite write;
+    private StoredRow.WriteId id;
 
     /** For Hazelcast, which makes the processor on the row's owner and then reads it in. */
     public RowWrite() {
     }
 
-    RowWrite(TableLayout layout, TableWrite write) {
+    RowWrite(TableLayout layout, TableWrite write, StoredRow.WriteId id) {
         this.layout = layout;
         this.write = write;
+        this.id = id;
     }
 
     @Override
@@ -51,6 +54,10 @@ public final class RowWrite implements EntryProcessor<String, byte[], byte[]>, D
         byte[] stored = entry.getValue();
         long version = StoredRow.version(stored);
         byte[] row = StoredRow.row(stored);
+        long[] recent = StoredRow.recent(stored);
+        if (StoredRow.made(recent, id)) {
+            return row == null ? answer(REMOVED, version, null) : answer(WRITTEN, version, row);
+        }
         byte[] start = row == null ? TableRows.empty(layout) : row;
         byte[] next;
         switch (write.op()) {
@@ -60,7 +67,8 @@ public final class RowWrite implements EntryProcessor<String, byte[], byte[]>, D
                 if (row == null) {
                     return answer(ABSENT, version, null);
                 }
-                ((ExtendedMapEntry<String, byte[]>) entry).setValue(StoredRow.tombstone(version + 1), TOMBSTONE_SECONDS, TimeUnit.SECONDS);
+                ((ExtendedMapEntry<String, byte[]>) entry).setValue(StoredRow.tombstone(version + 1, StoredRow.with(recent, id)),
+                        TOMBSTONE_SECONDS, TimeUnit.SECONDS);
                 return answer(REMOVED, version + 1, null);
             }
             default -> {
@@ -71,7 +79,7 @@ public final class RowWrite implements EntryProcessor<String, byte[], byte[]>, D
                 next = TableRows.with(layout, start, write.values());
             }
         }
-        entry.setValue(StoredRow.live(version + 1, next));
+        entry.setValue(StoredRow.live(version + 1, next, StoredRow.with(recent, id)));
         return answer(WRITTEN, version + 1, next);
     }
 
@@ -88,6 +96,8 @@ public final class RowWrite implements EntryProcessor<String, byte[], byte[]>, D
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(id.writer());
+        out.writeLong(id.sequence());
         out.writeString(layout.name());
         out.writeInt(layout.rows());
         out.writeInt(layout.columns().size());
@@ -116,6 +126,7 @@ public final class RowWrite implements EntryProcessor<String, byte[], byte[]>, D
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
+        id = new StoredRow.WriteId(in.readLong(), in.readLong());
         String name = in.readString();
         int rows = in.readInt();
         int count = in.readInt();

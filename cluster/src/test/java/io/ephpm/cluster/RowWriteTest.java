@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class RowWriteTest {
     private static final TableLayout LAYOUT = new TableLayout("t", 16, List.of(new TableLayout.Column("n", TableLayout.Type.INT, 8),
             new TableLayout.Column("x", TableLayout.Type.FLOAT, 8), new TableLayout.Column("s", TableLayout.Type.STRING, 10)));
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     private static HazelcastInstance member;
 
     @BeforeAll
@@ -66,6 +67,21 @@ class RowWriteTest {
     }
 
     @Test
+    void aWriteSentAgainAfterItsOwnerLeftCountsOnce() {
+        IMap<String, byte[]> map = member.getMap("again");
+        RowWrite increment = new RowWrite(LAYOUT, TableWrite.add("a", 0, 1L), nextId());
+        Answer first = run(map, increment, "a");
+        run(map, TableWrite.add("a", 0, 10L));
+        Answer again = run(map, increment, "a");
+        assertEquals(RowWrite.WRITTEN, again.state);
+        assertEquals(List.of(11L, 0.0, ""), columns(again.row), "the increment sent again is not made again");
+        assertEquals(first.version + 1, again.version);
+        RowWrite removal = new RowWrite(LAYOUT, TableWrite.del("a"), nextId());
+        assertEquals(RowWrite.REMOVED, run(map, removal, "a").state);
+        assertEquals(RowWrite.REMOVED, run(map, removal, "a").state, "a removal sent again answers as the first did");
+    }
+
+    @Test
     void compareAndSetWritesOnlyOverWhatWasExpected() {
         IMap<String, byte[]> map = member.getMap("cas");
         assertEquals(RowWrite.WRITTEN, run(map, TableWrite.compareAndSet("c", null, List.of(new ColumnValue(0, 1L)))).state);
@@ -90,7 +106,7 @@ class RowWriteTest {
             for (int i = 0; i < 8; i++) {
                 done.add(callers.submit(() -> {
                     for (int j = 0; j < 250; j++) {
-                        map.executeOnKey("hits", new RowWrite(LAYOUT, TableWrite.add("hits", 0, 1L)));
+                        map.executeOnKey("hits", new RowWrite(LAYOUT, TableWrite.add("hits", 0, 1L), nextId()));
                     }
                 }));
             }
@@ -108,11 +124,19 @@ class RowWriteTest {
     }
 
     private static Answer run(IMap<String, byte[]> map, TableWrite write) {
-        ByteBuffer in = ByteBuffer.wrap(map.executeOnKey(write.key(), new RowWrite(LAYOUT, write))).order(ByteOrder.LITTLE_ENDIAN);
+        return run(map, new RowWrite(LAYOUT, write, nextId()), write.key());
+    }
+
+    private static Answer run(IMap<String, byte[]> map, RowWrite processor, String key) {
+        ByteBuffer in = ByteBuffer.wrap(map.executeOnKey(key, processor)).order(ByteOrder.LITTLE_ENDIAN);
         byte state = in.get();
         long version = in.getLong();
         byte[] row = in.hasRemaining() ? Arrays.copyOfRange(in.array(), in.position(), in.limit()) : null;
         return new Answer(state, version, row);
+    }
+
+    private static StoredRow.WriteId nextId() {
+        return new StoredRow.WriteId(42, SEQUENCE.incrementAndGet());
     }
 
     private static List<Object> columns(byte[] row) {
@@ -134,17 +158,28 @@ class RowWriteTest {
         IMap<String, byte[]> direct = member.getMap("direct");
         IMap<String, byte[]> throughWire = member.getMap("through-wire");
         for (TableWrite write : writes) {
-            wire.set("w", new RowWrite(LAYOUT, write));
+            StoredRow.WriteId id = nextId();
+            wire.set("w", new RowWrite(LAYOUT, write, id));
             RowWrite copy = (RowWrite) wire.get("w");
-            assertArrayEquals(direct.executeOnKey("k", new RowWrite(LAYOUT, write)), throughWire.executeOnKey("k", copy), write.toString());
+            assertArrayEquals(direct.executeOnKey("k", new RowWrite(LAYOUT, write, id)), throughWire.executeOnKey("k", copy), write.toString());
         }
     }
 
     @Test
     void rowsKeepTheirBytesThroughTheStoredForm() {
         byte[] row = TableRows.with(LAYOUT, TableRows.empty(LAYOUT), List.of(new ColumnValue(2, bytes("abc"))));
-        assertArrayEquals(row, StoredRow.row(StoredRow.live(7, row)));
-        assertEquals(7, StoredRow.version(StoredRow.live(7, row)));
-        assertNull(StoredRow.row(StoredRow.tombstone(8)));
+        long[] recent = StoredRow.with(new long[0], new StoredRow.WriteId(1, 2));
+        assertArrayEquals(row, StoredRow.row(StoredRow.live(7, row, recent)));
+        assertEquals(7, StoredRow.version(StoredRow.live(7, row, recent)));
+        assertArrayEquals(recent, StoredRow.recent(StoredRow.live(7, row, recent)));
+        assertNull(StoredRow.row(StoredRow.tombstone(8, recent)));
+        assertArrayEquals(recent, StoredRow.recent(StoredRow.tombstone(8, recent)));
+        long[] full = recent;
+        for (int i = 0; i < 40; i++) {
+            full = StoredRow.with(full, new StoredRow.WriteId(1, 100 + i));
+        }
+        assertEquals(2 * StoredRow.RECENT_WRITES, full.length, "only the last writes are kept");
+        assertTrue(StoredRow.made(full, new StoredRow.WriteId(1, 139)));
+        assertTrue(!StoredRow.made(full, new StoredRow.WriteId(1, 2)));
     }
 }
