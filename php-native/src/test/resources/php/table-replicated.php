@@ -46,6 +46,15 @@ try {
             }
             $result = [$written, $refused, error_get_last()['message'] ?? null];
             break;
+        case 'fiber-incr':
+            // the write reaches Java from a Fiber's own C stack
+            $fiber = new Fiber(function () use ($t, $key) {
+                $value = $t->incr($key, 'n');
+                Fiber::suspend($value);
+                return $t->incr($key, 'n');
+            });
+            $result = [$fiber->start(), $fiber->resume() ?? $fiber->getReturn()];
+            break;
         case 'count':
             $result = count($t);
             break;

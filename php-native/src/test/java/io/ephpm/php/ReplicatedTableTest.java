@@ -65,6 +65,16 @@ class ReplicatedTableTest {
     }
 
     @Test
+    void aWriteFromAFiberReachesTheCluster() throws Exception {
+        InProcessCluster cluster = new InProcessCluster();
+        try (PhpTables a = cluster.node(); PhpTables b = cluster.node();
+             Php.Worker onA = Php.Worker.classic(0, a); Php.Worker onB = Php.Worker.classic(1, b)) {
+            assertEquals("[1,2]", call(onA, "op=fiber-incr&key=f"));
+            assertEquals("{\"n\":2,\"x\":0,\"s\":\"\"}", call(onB, "op=get&key=f"));
+        }
+    }
+
+    @Test
     void countersOnEveryNodeEndExactlyAtTheirTotal() throws Exception {
         InProcessCluster cluster = new InProcessCluster();
         try (PhpTables a = cluster.node(); PhpTables b = cluster.node()) {
