@@ -30,7 +30,8 @@ class HarnessSmokeTest {
             "## Memory: RSS growth", "## Targets", "| req/s by round |", "| round by round |",
             "## Shared tables from PHP", "| shared Ephpm\\Table | 1 |", "| shared Ephpm\\Table | 2 |", "| PHP array, per thread | 2 |",
             "## Static files", "| small | nginx, the file itself |", "| 100k | Jetty distribution, core ResourceHandler |",
-            "| 304 | ePHPm launcher |");
+            "| 304 | ePHPm launcher |",
+            "## Cluster (--cluster hazelcast)", "convergence p99 under 50 ms on loopback", "| 32 |");
 
     @Test
     void smokeRunProducesEveryTable() throws Exception {
