@@ -70,6 +70,9 @@ class ClusterOnLauncherTest {
                 awaitJson(base, "/_ephpm/status", status -> status.path("cluster").path("members").asInt() == NODES,
                         "the pool's status shows the three members: " + base);
                 assertEquals(clusterName, getJson(base, "/_ephpm/status").path("cluster").path("cluster").asText());
+                String metrics = http.send(HttpRequest.newBuilder(base.resolve("/_ephpm/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(metrics.contains("\nephpm_cluster_members 3.0\n"), metrics);
             }
 
             // a write on one node is read on the others
@@ -173,7 +176,7 @@ class ClusterOnLauncherTest {
     private static ServerProcess start(int index, String mode, Path app, int port, int clusterPort, String clusterName, String members)
             throws Exception {
         List<String> command = Distributions.launcherCommand(app, port, "--mode", mode, "--workers", "2", "--task-workers", "0",
-                "--status-path", "/_ephpm/status",
+                "--status-path", "/_ephpm/status", "--metrics-path", "/_ephpm/metrics",
                 "--cluster", "hazelcast", "--cluster-name", clusterName, "--cluster-members", members,
                 "--cluster-port", Integer.toString(clusterPort), "--cluster-address", "127.0.0.1");
         Map<String, String> environment = new HashMap<>();

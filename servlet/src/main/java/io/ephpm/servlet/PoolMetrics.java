@@ -39,6 +39,8 @@ final class PoolMetrics {
         gauge("ephpm_tables", "shared tables of the app", pool::getTableCount);
         GaugeWithCallback.builder().name("ephpm_table_memory_bytes").help("native memory the app's shared tables hold")
                 .unit(Unit.BYTES).callback(cb -> cb.call(pool.getTableMemoryBytes())).register(registry);
+        gauge("ephpm_cluster_members", "members of the cluster this node sees (cluster=hazelcast); 0 without a cluster",
+                pool::getClusterMembers);
         // Octane's task workers and tick thread; 0 outside octane mode
         gauge("ephpm_task_threads", "task worker threads of the app (Octane::concurrently())", pool::getTaskWorkersTotal);
         gauge("ephpm_busy_task_threads", "task worker threads running a task", pool::getTaskWorkersBusy);

@@ -588,6 +588,11 @@ final class WorkerPool implements WorkerPoolMXBean {
     }
 
     @Override
+    /** Members of the app's cluster as this node sees them; 0 without a cluster. */
+    public int getClusterMembers() {
+        return tables.clusterStatus().get("members") instanceof Number n ? n.intValue() : 0;
+    }
+
     public int getTableCount() {
         return tables.tableCount();
     }

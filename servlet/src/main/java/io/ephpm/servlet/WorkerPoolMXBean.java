@@ -32,6 +32,9 @@ public interface WorkerPoolMXBean {
     /** The app's shared tables (Ephpm\Table::createShared(), Octane's tables and cache), and the native memory they hold. */
     int getTableCount();
 
+    /** Members of the app's cluster as this node sees them; 0 without a cluster. */
+    int getClusterMembers();
+
     long getTableMemoryBytes();
 
     long getMaxRequestMillis();

@@ -54,7 +54,7 @@ class MetricsServletTest {
         assertEquals(2.0, before.value("ephpm_total_threads"));
         assertEquals(0.0, before.value("ephpm_queue_depth"));
         for (String name : new String[] {"ephpm_idle_threads", "ephpm_worker_restarts_total", "ephpm_worker_boot_failures_total",
-                "ephpm_queue_timeouts_total", "ephpm_replays_total", "ephpm_opcache_reloads_total", "ephpm_tables",
+                "ephpm_queue_timeouts_total", "ephpm_replays_total", "ephpm_opcache_reloads_total", "ephpm_tables", "ephpm_cluster_members",
                 "ephpm_table_memory_bytes"}) {
             assertTrue(before.samples.containsKey(name), name + " missing: " + before.samples.keySet());
         }
