@@ -163,8 +163,10 @@ abstract class Server implements AutoCloseable {
 
         private void deploy() {
             context = tomcat.addContext(contextPath, documentRoot.toString());
-            Wrapper defaultServlet = Tomcat.addServlet(context, "default", new org.apache.catalina.servlets.DefaultServlet());
+            // as conf/web.xml declares it, by class name; and the initializer Tomcat runs from ePHPm's jar
+            Wrapper defaultServlet = Tomcat.addServlet(context, "default", org.apache.catalina.servlets.DefaultServlet.class.getName());
             defaultServlet.addInitParameter("listings", "false");
+            context.addServletContainerInitializer(new PrecompressedStaticFiles(), null);
             Map.of("css", "text/css", "txt", "text/plain", "html", "text/html", "bin", "application/octet-stream")
                     .forEach(context::addMimeMapping);
             wrapper = Tomcat.addServlet(context, "ephpm", OctaneServlet.class.getName());
@@ -177,6 +179,11 @@ abstract class Server implements AutoCloseable {
         @Override
         int port() {
             return tomcat.getConnector().getLocalPort();
+        }
+
+        /** Adds a valve to the webapp's pipeline, which sees each request after the servlets are done with it. */
+        void addValve(org.apache.catalina.Valve valve) {
+            context.getPipeline().addValve(valve);
         }
 
         @Override
