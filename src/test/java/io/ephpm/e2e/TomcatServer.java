@@ -46,13 +46,15 @@ final class TomcatServer implements AutoCloseable {
         }
         Path serverXml = base.resolve("conf/server.xml");
         String xml = Files.readString(serverXml)
-                .replace("prefix=\"localhost_access_log\" suffix=\".txt\"\n               pattern=\"%h %l %u %t &quot;%r&quot; %s %b\"",
-                        "prefix=\"" + ACCESS_LOG + "\" suffix=\"\" rotatable=\"false\" buffered=\"false\" pattern=\"" + ACCESS_LOG_PATTERN + "\"")
+                .replace("prefix=\"localhost_access_log\" suffix=\".txt\"",
+                        "prefix=\"" + ACCESS_LOG + "\" suffix=\"\" rotatable=\"false\" buffered=\"false\"")
+                .replace("pattern=\"%h %l %u %t &quot;%r&quot; %s %b\"", "pattern=\"" + ACCESS_LOG_PATTERN + "\"")
                 .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
                 .replace("<Connector port=\"8080\"", "<Connector port=\"" + port + "\" address=\"127.0.0.1\"")
                 .replace("<Engine name=\"Catalina\" defaultHost=\"localhost\">",
                         "<Engine name=\"Catalina\" defaultHost=\"localhost\" backgroundProcessorDelay=\"1\">");
-        if (!xml.contains("port=\"" + port + "\"") || !xml.contains("backgroundProcessorDelay=\"1\"") || !xml.contains(ACCESS_LOG_PATTERN)) {
+        if (!xml.contains("port=\"" + port + "\"") || !xml.contains("backgroundProcessorDelay=\"1\"")
+                || !xml.contains("prefix=\"" + ACCESS_LOG + "\"") || !xml.contains(ACCESS_LOG_PATTERN)) {
             throw new IllegalStateException("unexpected server.xml in " + home);
         }
         Files.writeString(serverXml, xml);
