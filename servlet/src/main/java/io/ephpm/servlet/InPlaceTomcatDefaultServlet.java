@@ -19,8 +19,8 @@ import java.util.Map;
  *
  * <p>Tomcat's {@code DefaultServlet} sends a file with sendfile only when the request and response
  * reaching it are Tomcat's own, unwrapped ones, and a forward always wraps them; called in place,
- * it gets them as they came, and no dispatch runs (in a profile of a 5-byte file the forward cost
- * as much as the servlet it reached).
+ * it gets them as they came, and no dispatch runs (in a profile of a 5-byte file the forward's
+ * own machinery cost nearly as much as the servlet it reached).
  */
 final class InPlaceTomcatDefaultServlet implements StaticFileServlet {
     static final String TOMCAT_DEFAULT_SERVLET = "org.apache.catalina.servlets.DefaultServlet";

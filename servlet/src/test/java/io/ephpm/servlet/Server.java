@@ -163,10 +163,9 @@ abstract class Server implements AutoCloseable {
 
         private void deploy() {
             context = tomcat.addContext(contextPath, documentRoot.toString());
-            // as conf/web.xml declares it, by class name; and the initializer Tomcat runs from ePHPm's jar
+            // by class name, as conf/web.xml declares it
             Wrapper defaultServlet = Tomcat.addServlet(context, "default", org.apache.catalina.servlets.DefaultServlet.class.getName());
             defaultServlet.addInitParameter("listings", "false");
-            context.addServletContainerInitializer(new PrecompressedStaticFiles(), null);
             Map.of("css", "text/css", "txt", "text/plain", "html", "text/html", "bin", "application/octet-stream")
                     .forEach(context::addMimeMapping);
             wrapper = Tomcat.addServlet(context, "ephpm", OctaneServlet.class.getName());
