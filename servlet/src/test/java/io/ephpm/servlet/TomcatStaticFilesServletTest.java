@@ -94,6 +94,20 @@ class TomcatStaticFilesServletTest {
         }
     }
 
+    @Test
+    void aDocumentRootInsideTheWebappIsServedUnderItsPathThere() throws Exception {
+        Map<String, String> params = Map.of("mode", "classic", "app-root", app.root.toString(),
+                "document-root", app.documentRoot.toString(), "workers", "1");
+        try (Server webappAtTheAppRoot = Server.start(Server.Kind.TOMCAT, "/whole", app.root, params)) {
+            HttpResponse<String> css = Http.get(webappAtTheAppRoot.url("/style.css"));
+            assertEquals(200, css.statusCode());
+            assertEquals("body { color: #333; }\n", css.body());
+            assertEquals("Hello from PHP", Http.get(webappAtTheAppRoot.url("/hello.php")).body());
+            assertEquals("index.php", Http.get(webappAtTheAppRoot.url("/public/style.css")).headers().firstValue("X-Script")
+                    .orElse(""), "the document root's own directory is no path of the site: a missing file");
+        }
+    }
+
     private static HttpResponse<byte[]> get(String path, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = Http.request(tomcat.url(path));
         if (headers.length > 0) {
