@@ -16,7 +16,7 @@ $names = [
     'jetty-resources' => 'Jetty distribution, core ResourceHandler',
     'ephpm-static' => 'ePHPm launcher',
     'tomcat-default' => 'Tomcat DefaultServlet',
-    'ephpm-tomcat' => 'ePHPm on Tomcat (OctaneServlet, forward)',
+    'ephpm-tomcat' => 'ePHPm on Tomcat (OctaneServlet)',
 ];
 // table workers case server round connections rps p50_us p99_us errors rss_kib
 $rows = [];
@@ -206,7 +206,7 @@ if ($static) {
             $case, $ratio, $ratio >= 0.8 ? 'met' : '**not met**', $held, count($rounds));
     }
     foreach ($onTomcat as $case => [$ratio, $rounds]) {
-        printf("- **On Tomcat** (%s): ePHPm (OctaneServlet forwarding) against Tomcat's DefaultServlet alone, in the same Tomcat: %.2fx (by round: %s).\n",
+        printf("- **On Tomcat** (%s): ePHPm (OctaneServlet, then the DefaultServlet in place) against Tomcat's DefaultServlet alone, in the same Tomcat: %.2fx (by round: %s).\n",
             $case, $ratio, implode(', ', array_map(fn($r) => sprintf('%.2fx', $r), $rounds)));
     }
     echo "\n";

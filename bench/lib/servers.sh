@@ -95,7 +95,8 @@ start_jetty_resources() { # name docroot
 
 # One Tomcat with two contexts over copies of the same files (their times kept): /default, served by
 # Tomcat's own DefaultServlet (no web.xml of its own), and /ephpm, a webapp whose web.xml maps
-# OctaneServlet at / (the servlet path: OctaneServlet routes, then forwards to the DefaultServlet).
+# OctaneServlet at / (OctaneServlet routes, then calls its own instance of Tomcat's DefaultServlet
+# with the request as Tomcat made it).
 # Registers tomcat-default and ephpm-tomcat, one process.
 start_tomcat_static() { # docroot files...
   local docroot=$1; shift

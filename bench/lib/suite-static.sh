@@ -2,7 +2,9 @@
 # Static files, no PHP: nginx serving them itself, the plain Jetty distribution with its core
 # ResourceHandler, ePHPm's launcher (which answers them at Jetty's core, by OctaneServlet's
 # routing; with --baseline, the other build's launcher too), and one Tomcat serving them with its
-# DefaultServlet directly and through an ePHPm webapp (OctaneServlet forwarding to it). Cases: a 5-byte file, a 100 KB file, and a conditional request for the 100 KB file
+# DefaultServlet directly and through an ePHPm webapp (OctaneServlet routing, then calling
+# Tomcat's DefaultServlet in place). Cases: a 5-byte file, a 100 KB file, and a conditional
+# request for the 100 KB file
 # that each server answers with a 304.
 
 STATIC_CASES="small=/static.txt 100k=/static-100k.bin 304=/static-100k.bin"

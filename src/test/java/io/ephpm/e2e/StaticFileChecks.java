@@ -128,6 +128,13 @@ final class StaticFileChecks {
         assertArrayEquals(largeFile(), large.body());
     }
 
+    /** Tomcat: its DefaultServlet got the request as Tomcat made it, the only one it sends with sendfile. */
+    void largeFileGoesOutWithTomcatsSendfile(TomcatServer tomcat, String contextPath, Path documentRoot) throws Exception {
+        largeFileArrivesWhole();
+        assertEquals(documentRoot.resolve("large.bin").toRealPath().toString(),
+                tomcat.fileSentWithSendfile(contextPath + "/large.bin"), "the file Tomcat sent with sendfile");
+    }
+
     void routingRulesStand() throws Exception {
         assertEquals(404, get("/.env").statusCode(), "dotfiles are never served");
         assertEquals(404, get("/WEB-INF/web.xml").statusCode(), "WEB-INF is never served");

@@ -72,7 +72,7 @@ class TomcatContextXmlTest {
         staticFiles.conditionalRequestsGetA304WithTheSameCacheControl();
         staticFiles.rangeOfAFileWithAPrecompressedSiblingIsARangeOfTheFileItself();
         staticFiles.headAnswersTheHeadersOfAGetWithoutTheBody();
-        staticFiles.largeFileArrivesWhole();
+        staticFiles.largeFileGoesOutWithTomcatsSendfile(tomcat, "/notes", appDir);
         staticFiles.routingRulesStand();
     }
 

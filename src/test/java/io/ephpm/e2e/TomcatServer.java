@@ -16,6 +16,9 @@ import java.util.stream.Stream;
  * webapps/ happen within seconds.
  */
 final class TomcatServer implements AutoCloseable {
+    private static final String ACCESS_LOG = "access.log";
+    /** The URL path, and the file Tomcat sent with sendfile ("-" for none): the request attribute its DefaultServlet sets. */
+    private static final String ACCESS_LOG_PATTERN = "%U %{org.apache.tomcat.sendfile.filename}r";
     private final Path home = Distributions.tomcatHome();
     private final Path base;
     private final int port;
@@ -43,11 +46,15 @@ final class TomcatServer implements AutoCloseable {
         }
         Path serverXml = base.resolve("conf/server.xml");
         String xml = Files.readString(serverXml)
+                .replace("prefix=\"localhost_access_log\" suffix=\".txt\"",
+                        "prefix=\"" + ACCESS_LOG + "\" suffix=\"\" rotatable=\"false\" buffered=\"false\"")
+                .replace("pattern=\"%h %l %u %t &quot;%r&quot; %s %b\"", "pattern=\"" + ACCESS_LOG_PATTERN + "\"")
                 .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
                 .replace("<Connector port=\"8080\"", "<Connector port=\"" + port + "\" address=\"127.0.0.1\"")
                 .replace("<Engine name=\"Catalina\" defaultHost=\"localhost\">",
                         "<Engine name=\"Catalina\" defaultHost=\"localhost\" backgroundProcessorDelay=\"1\">");
-        if (!xml.contains("port=\"" + port + "\"") || !xml.contains("backgroundProcessorDelay=\"1\"")) {
+        if (!xml.contains("port=\"" + port + "\"") || !xml.contains("backgroundProcessorDelay=\"1\"")
+                || !xml.contains("prefix=\"" + ACCESS_LOG + "\"") || !xml.contains(ACCESS_LOG_PATTERN)) {
             throw new IllegalStateException("unexpected server.xml in " + home);
         }
         Files.writeString(serverXml, xml);
@@ -63,6 +70,20 @@ final class TomcatServer implements AutoCloseable {
 
     Path contextXml(String contextName) {
         return base.resolve("conf/Catalina/localhost").resolve(contextName + ".xml");
+    }
+
+    /** The file the last request for this URL path had Tomcat send with sendfile, or "-" when it had none. */
+    String fileSentWithSendfile(String urlPath) throws IOException {
+        String sent = null;
+        for (String line : Files.readAllLines(base.resolve("logs").resolve(ACCESS_LOG))) {
+            if (line.startsWith(urlPath + " ")) {
+                sent = line.substring(urlPath.length() + 1);
+            }
+        }
+        if (sent == null) {
+            throw new AssertionError("Tomcat's access log has no request for " + urlPath);
+        }
+        return sent;
     }
 
     URI uri(String path) {

@@ -57,6 +57,22 @@ class TomcatWarDeploymentTest {
 
     @Test
     @Order(2)
+    void staticFilesGoThroughTomcatsDefaultServletUndispatched() throws Exception {
+        Path webappRoot = tomcat.webapps().resolve("sample");
+        StaticFileChecks.writeAssets(webappRoot);
+        StaticFileChecks staticFiles = new StaticFileChecks(path -> tomcat.uri("/sample" + path));
+        staticFiles.precompressedSiblingIsChosenByAcceptEncodingWithVary();
+        staticFiles.versionedAssetsAloneGetALongCacheControl();
+        staticFiles.conditionalRequestsGetA304WithTheSameCacheControl();
+        staticFiles.rangeOfAFileWithAPrecompressedSiblingIsARangeOfTheFileItself();
+        staticFiles.headAnswersTheHeadersOfAGetWithoutTheBody();
+        staticFiles.largeFileGoesOutWithTomcatsSendfile(tomcat, "/sample", webappRoot);
+        staticFiles.routingRulesStand();
+        assertEquals("-", tomcat.fileSentWithSendfile("/sample/api/hello"), "PHP's responses are PHP's");
+    }
+
+    @Test
+    @Order(3)
     void keepsServingAcrossFiveRedeploysAndReturnsToItsThreadBaseline() throws Exception {
         ServerProcess server = tomcat.process();
         new SampleClient(tomcat.uri("/sample")).assertHelloPageAndJson(SampleClient.expectedMode());

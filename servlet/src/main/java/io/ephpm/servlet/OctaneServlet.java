@@ -8,7 +8,6 @@ import io.ephpm.php.PhpTables;
 import io.ephpm.php.PhpThread;
 import io.ephpm.php.StartupSettingConflictException;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
@@ -45,7 +44,7 @@ public class OctaneServlet extends HttpServlet {
     private transient Settings settings;
     private transient Router router;
     private transient VersionedAssets.Matcher versionedAssets;
-    private transient volatile RequestDispatcher staticFileServlet;
+    private transient StaticFileServlet staticFileServlet;
     private transient CgiVariables cgi;
     private transient WorkerPool pool;
     private transient ObjectName mbeanName;
@@ -83,6 +82,7 @@ public class OctaneServlet extends HttpServlet {
         String documentRootInContext = documentRootInContext(webappRoot, settings.documentRoot());
         staticFilesNeedPathRewrite = !documentRootInContext.isEmpty();
         router = new Router(settings, documentRootInContext);
+        staticFileServlet = StaticFileServlet.of(context);
         versionedAssets = settings.versionedAssets().matcher();
         cgi = new CgiVariables(settings, "ePHPm (" + context.getServerInfo() + ")");
 
@@ -218,16 +218,10 @@ public class OctaneServlet extends HttpServlet {
     /** Hands the file to the container's default servlet, which knows ETag, Range, precompressed files and sendfile. */
     private void serveStatic(HttpServletRequest request, HttpServletResponse response, Route.StaticFile file,
                              String cacheControl) throws ServletException, IOException {
-        RequestDispatcher container = staticFileServlet();
-        if (container == null) {
-            LOG.warning("ePHPm: the container has no servlet named 'default' to serve static files");
-            response.sendError(HttpServletResponse.SC_NOT_FOUND);
-            return;
-        }
         if (cacheControl != null) {
             response.setHeader("Cache-Control", cacheControl);
         }
-        HttpServletRequest forwarded = !staticFilesNeedPathRewrite ? request : new HttpServletRequestWrapper(request) {
+        HttpServletRequest inContext = !staticFilesNeedPathRewrite ? request : new HttpServletRequestWrapper(request) {
             @Override
             public String getServletPath() {
                 return file.pathInContext();
@@ -238,16 +232,7 @@ public class OctaneServlet extends HttpServlet {
                 return null;
             }
         };
-        container.forward(forwarded, response);
-    }
-
-    private RequestDispatcher staticFileServlet() {
-        RequestDispatcher dispatcher = staticFileServlet;
-        if (dispatcher == null) {
-            dispatcher = getServletContext().getNamedDispatcher("default");
-            staticFileServlet = dispatcher;
-        }
-        return dispatcher;
+        staticFileServlet.serve(inContext, response);
     }
 
     private void dispatch(HttpServletRequest request, HttpServletResponse response, Route.Script script) throws IOException {
@@ -346,6 +331,9 @@ public class OctaneServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        if (staticFileServlet != null) {
+            staticFileServlet.destroy();
+        }
         if (pool != null) {
             getServletContext().log("ePHPm: draining " + settings.appRoot() + " (up to " + settings.drainTimeout().toSeconds() + " s)");
             pool.stop(settings.drainTimeout());

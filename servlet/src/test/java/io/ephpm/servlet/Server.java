@@ -163,7 +163,8 @@ abstract class Server implements AutoCloseable {
 
         private void deploy() {
             context = tomcat.addContext(contextPath, documentRoot.toString());
-            Wrapper defaultServlet = Tomcat.addServlet(context, "default", new org.apache.catalina.servlets.DefaultServlet());
+            // by class name, as conf/web.xml declares it
+            Wrapper defaultServlet = Tomcat.addServlet(context, "default", org.apache.catalina.servlets.DefaultServlet.class.getName());
             defaultServlet.addInitParameter("listings", "false");
             Map.of("css", "text/css", "txt", "text/plain", "html", "text/html", "bin", "application/octet-stream")
                     .forEach(context::addMimeMapping);
@@ -177,6 +178,11 @@ abstract class Server implements AutoCloseable {
         @Override
         int port() {
             return tomcat.getConnector().getLocalPort();
+        }
+
+        /** Adds a valve to the webapp's pipeline, which sees each request after the servlets are done with it. */
+        void addValve(org.apache.catalina.Valve valve) {
+            context.getPipeline().addValve(valve);
         }
 
         @Override
