@@ -1,7 +1,7 @@
 <?php
 // One row of a shared table, replicated when the launcher runs with --cluster:
 //   ?op=set&v=...   writes it; answers hrtime() before and after the write
-//   ?op=wait&v=...  spins on this node's copy until the row holds v (10 s at most); answers hrtime() then
+//   ?op=wait&v=...  polls this node's copy until the row holds v (10 s at most); answers hrtime() then
 //   ?op=get         reads it;  ?op=incr counts on another row
 $table = new Ephpm\Table(64);
 $table->column('v', Ephpm\Table::TYPE_STRING, 64);
@@ -16,7 +16,9 @@ switch ($_GET['op'] ?? 'get') {
     case 'wait':
         $want = (string) ($_GET['v'] ?? '');
         $deadline = hrtime(true) + 10_000_000_000;
+        // polls every 20 us: a busy loop would take a core from the writer and the cluster on 2 cores
         while ($table->get('row', 'v') !== $want && hrtime(true) < $deadline) {
+            usleep(20);
         }
         echo hrtime(true);
         break;
