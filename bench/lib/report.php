@@ -392,7 +392,7 @@ if ($clusterRows) {
     echo "## Cluster (--cluster hazelcast): three launchers on loopback sharing a table\n\n";
     echo "Over HTTP against three launchers (2 PHP workers each, classic mode, bench/apps/cluster) that form one "
         . "Hazelcast cluster, and one launcher without a cluster. Convergence: from the start of a set() in PHP on node A "
-        . "until PHP on node C, spinning on its copy of the row, reads the new value (both timed with hrtime(), one clock "
+        . "until PHP on node C, polling its copy of the row every 20 us, reads the new value (both timed with hrtime(), one clock "
         . "for the host); the set() itself returns once the row's owner has taken it. incr: clients counting on one row, spread over the three nodes, each incr atomic across them.\n\n";
     $convergence = null;
     $incr = [];
