@@ -420,10 +420,8 @@ static int emit(int flags, const char *body, size_t body_len) {
 	if (ctx->finished) return EPHPM_CLIENT_GONE;
 	if (ctx->headers_pending) flags |= EPHPM_EMIT_HEADERS;
 	if (body_len > 0) ctx->body_started = 1;
-	paused_timer paused = pause_execution_timer();
 	emit_call call = {flags, ctx->status, ctx->hdr, (int)ctx->hdr_len, body, (int)body_len, EPHPM_CLIENT_GONE};
-	call_java(java_emit, &call);
-	resume_execution_timer(paused);
+	ephpm_call_java_waiting(java_emit, &call);
 	ctx->headers_pending = 0;
 	if (flags & EPHPM_EMIT_FINAL) ctx->finished = 1;
 	return call.answer;
@@ -443,11 +441,9 @@ static int emit_informational(int status) {
 		}
 		h = zend_llist_get_next_ex(&SG(sapi_headers).headers, &pos);
 	}
-	paused_timer paused = pause_execution_timer();
 	emit_call call = {EPHPM_EMIT_INFORMATIONAL, status, lines.s ? ZSTR_VAL(lines.s) : "", lines.s ? (int)ZSTR_LEN(lines.s) : 0,
 	                  "", 0, EPHPM_CLIENT_GONE};
-	call_java(java_emit, &call);
-	resume_execution_timer(paused);
+	ephpm_call_java_waiting(java_emit, &call);
 	smart_str_free(&lines);
 	return call.answer;
 }
@@ -549,10 +545,8 @@ static size_t sapi_ephpm_read_post(char *buffer, size_t count) {
 	size_t total = 0;
 	while (total < count) {
 		size_t want = count - total;
-		paused_timer paused = pause_execution_timer();
 		read_body_call call = {buffer + total, want > INT32_MAX ? INT32_MAX : (int)want, -1};
-		call_java(java_read_body, &call);
-		resume_execution_timer(paused);
+		ephpm_call_java_waiting(java_read_body, &call);
 		int n = call.read;
 		if (n < 0) {
 			/* the body broke off (bad chunking, fewer bytes than Content-Length): a client error */
@@ -1409,9 +1403,7 @@ static const char *call_run_tasks(HashTable *payloads, int wait_ms) {
 	char *packed = pack_task_payloads(payloads, &length);
 	if (!packed) return NULL;
 	run_tasks_call call = {packed, (int)length, wait_ms, NULL};
-	paused_timer paused = pause_execution_timer();
-	bool reached = call_java(java_run_tasks, &call);
-	resume_execution_timer(paused);
+	bool reached = ephpm_call_java_waiting(java_run_tasks, &call);
 	efree(packed);
 	if (!reached) zend_throw_error(NULL, "ePHPm: no stack left to hand tasks over from this Fiber");
 	return call.answer;
