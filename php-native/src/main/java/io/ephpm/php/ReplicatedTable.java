@@ -59,10 +59,6 @@ public final class ReplicatedTable {
         };
     }
 
-    long handle() {
-        return handle;
-    }
-
     @Override
     public String toString() {
         return "table '" + name() + "'";

@@ -72,16 +72,6 @@ public final class TableRows {
         return decode(layout, row)[column];
     }
 
-    /** Whether these bytes are a row of this layout. */
-    public static boolean fits(TableLayout layout, byte[] row) {
-        try {
-            decode(layout, row);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     static Object[] decode(TableLayout layout, byte[] row) {
         ByteBuffer in = ByteBuffer.wrap(row).order(ORDER);
         Object[] columns = new Object[layout.columns().size()];

@@ -16,12 +16,11 @@ import java.util.List;
  * @param column   ADD: the column added to
  * @param by       ADD: a Long for an int column, a Double for a float one
  */
-public record TableWrite(Op op, String key, List<ColumnValue> values, List<ColumnValue> expected, int column, Number by)
-        implements java.io.Serializable {
+public record TableWrite(Op op, String key, List<ColumnValue> values, List<ColumnValue> expected, int column, Number by) {
     public enum Op { SET, DEL, ADD, CAS }
 
     /** A column by its index in the layout, and a Long, a Double or a string's bytes. */
-    public record ColumnValue(int column, Object value) implements java.io.Serializable {
+    public record ColumnValue(int column, Object value) {
     }
 
     public static TableWrite set(String key, List<ColumnValue> values) {
