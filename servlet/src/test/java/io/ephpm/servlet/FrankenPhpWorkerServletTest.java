@@ -46,18 +46,12 @@ class FrankenPhpWorkerServletTest {
         classic.close();
     }
 
-    private static Map<String, Object> json(Server server, String path) throws Exception {
-        HttpResponse<String> r = Http.get(server.url(path));
-        assertEquals(200, r.statusCode(), r.body());
-        return Json.parse(r.body());
-    }
-
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
     void theHandlerSeesEachRequestsSuperglobalsAndTheWorkerKeepsItsState(Server.Kind kind) throws Exception {
         Server server = SERVERS.get(kind);
-        Map<String, Object> first = json(server, "/orders?tag=first");
-        Map<String, Object> second = json(server, "/orders/7?tag=second");
+        Map<String, Object> first = server.json("/orders?tag=first");
+        Map<String, Object> second = server.json("/orders/7?tag=second");
         assertEquals(first.get("boot"), second.get("boot"), "one worker boots once");
         assertEquals(((Number) first.get("handled")).intValue() + 1, ((Number) second.get("handled")).intValue());
         assertEquals(Map.of("tag", "second"), second.get("get"));
@@ -74,11 +68,11 @@ class FrankenPhpWorkerServletTest {
     @EnumSource(Server.Kind.class)
     void anExceptionFromTheHandlerIsA500AndTheWorkerLivesOn(Server.Kind kind) throws Exception {
         Server server = SERVERS.get(kind);
-        Map<String, Object> before = json(server, "/");
+        Map<String, Object> before = server.json("/");
         HttpResponse<String> thrown = Http.get(server.url("/?do=throw"));
         assertEquals(500, thrown.statusCode());
         assertTrue(!thrown.body().contains("thrown by the handler"), "display_errors=0 shows nothing: " + thrown.body());
-        Map<String, Object> after = json(server, "/");
+        Map<String, Object> after = server.json("/");
         assertEquals(before.get("boot"), after.get("boot"));
         assertEquals(((Number) before.get("handled")).intValue() + 2, ((Number) after.get("handled")).intValue());
     }
@@ -87,11 +81,11 @@ class FrankenPhpWorkerServletTest {
     @EnumSource(Server.Kind.class)
     void exitInTheHandlerAnswersAndRestartsTheWorker(Server.Kind kind) throws Exception {
         Server server = SERVERS.get(kind);
-        Map<String, Object> before = json(server, "/");
+        Map<String, Object> before = server.json("/");
         HttpResponse<String> left = Http.get(server.url("/?do=exit"));
         assertEquals(200, left.statusCode());
         assertEquals("leaving", left.body());
-        Map<String, Object> after = json(server, "/");
+        Map<String, Object> after = server.json("/");
         assertNotEquals(before.get("boot"), after.get("boot"), "a fresh worker took over");
         assertEquals(1, ((Number) after.get("handled")).intValue());
     }
@@ -109,7 +103,7 @@ class FrankenPhpWorkerServletTest {
     @EnumSource(Server.Kind.class)
     void finishRequestCompletesTheResponseWhileTheHandlerWorksOn(Server.Kind kind) throws Exception {
         Path marker = temp.resolve("finished-" + kind);
-        json(SERVERS.get(kind), "/");
+        SERVERS.get(kind).json("/");
         long start = System.nanoTime();
         HttpResponse<String> r = Http.get(SERVERS.get(kind).url("/?do=finish&marker=" + marker));
         long millis = (System.nanoTime() - start) / 1_000_000;

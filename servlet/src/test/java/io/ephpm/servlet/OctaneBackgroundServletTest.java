@@ -3,7 +3,6 @@ package io.ephpm.servlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,18 +44,12 @@ class OctaneBackgroundServletTest {
         Server.closeAll(SERVERS);
     }
 
-    private static Map<String, Object> json(Server server, String path) throws Exception {
-        HttpResponse<String> r = Http.get(server.url(path));
-        assertEquals(200, r.statusCode(), r.body());
-        return Json.parse(r.body());
-    }
-
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
     void tasksRunInParallelOnTheTaskWorkersAndComeBackInOrder(Server.Kind kind) throws Exception {
         Server server = SERVERS.get(kind);
-        json(server, "/tasks?n=3&ms=0&wait=30000");
-        Map<String, Object> d = json(server, "/tasks?n=3&ms=300");
+        server.json("/tasks?n=3&ms=0&wait=30000");
+        Map<String, Object> d = server.json("/tasks?n=3&ms=300");
         List<?> results = (List<?>) d.get("results");
         for (int i = 0; i < 3; i++) {
             assertEquals(i, ((Map<?, ?>) results.get(i)).get("task"));
@@ -68,16 +61,16 @@ class OctaneBackgroundServletTest {
     @EnumSource(Server.Kind.class)
     void aThrowingTaskFailsInItsSlotAndATaskPastTheWaitIsCancelled(Server.Kind kind) throws Exception {
         Server server = SERVERS.get(kind);
-        List<?> thrown = (List<?>) json(server, "/tasks?n=3&ms=0&throw=1&wait=30000").get("results");
+        List<?> thrown = (List<?>) server.json("/tasks?n=3&ms=0&throw=1&wait=30000").get("results");
         assertEquals(0, ((Map<?, ?>) thrown.get(0)).get("task"));
         assertTrue(String.valueOf(thrown.get(1)).startsWith("failed: the task ended with UNCAUGHT_EXCEPTION"), thrown::toString);
         assertEquals(2, ((Map<?, ?>) thrown.get(2)).get("task"));
 
-        Map<String, Object> late = json(server, "/tasks?n=1&ms=60000&wait=300");
+        Map<String, Object> late = server.json("/tasks?n=1&ms=60000&wait=300");
         assertEquals(java.util.Arrays.asList(false), late.get("results"));
-        Map<String, Object> next = json(server, "/tasks?n=3&ms=50&wait=30000");
+        Map<String, Object> next = server.json("/tasks?n=3&ms=50&wait=30000");
         assertEquals(3, ((List<?>) next.get("results")).stream().filter(r -> r instanceof Map).count(), next::toString);
-        Map<?, ?> status = json(server, "/_status");
+        Map<?, ?> status = server.json("/_status");
         assertEquals(3, ((Map<?, ?>) status.get("taskWorkers")).get("total"));
         assertTrue(((Number) ((Map<?, ?>) status.get("tasks")).get("timedOut")).intValue() >= 1, status::toString);
     }
@@ -90,7 +83,7 @@ class OctaneBackgroundServletTest {
         try {
             List<Future<Map<String, Object>>> answers = new ArrayList<>();
             for (int c = 0; c < 50; c++) {
-                answers.add(clients.submit(() -> json(server, "/tasks?n=3&ms=20&wait=60000")));
+                answers.add(clients.submit(() -> server.json("/tasks?n=3&ms=20&wait=60000")));
             }
             for (Future<Map<String, Object>> answer : answers) {
                 List<?> results = (List<?>) answer.get(120, TimeUnit.SECONDS).get("results");
@@ -113,19 +106,19 @@ class OctaneBackgroundServletTest {
         long started = System.nanoTime();
         int served = 0;
         while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5)) {
-            json(server, "/tasks?n=1&ms=0");
+            server.json("/tasks?n=1&ms=0");
             served++;
         }
         int ticked = ticks(server) - first;
         assertTrue(ticked >= 4 && ticked <= 6, "ticks in 5 s: " + ticked);
         assertTrue(served > 20, "requests served meanwhile: " + served);
-        Map<?, ?> status = json(server, "/_status");
+        Map<?, ?> status = server.json("/_status");
         assertTrue(((Number) ((Map<?, ?>) status.get("ticks")).get("fired")).intValue() >= 5, status::toString);
         String metrics = Http.get(server.url("/_metrics")).body();
         assertTrue(metrics.contains("ephpm_task_threads 3.0") && metrics.contains("ephpm_ticks_total "), metrics);
     }
 
     private static int ticks(Server server) throws Exception {
-        return ((Number) json(server, "/ticks").get("ticks")).intValue();
+        return ((Number) server.json("/ticks").get("ticks")).intValue();
     }
 }

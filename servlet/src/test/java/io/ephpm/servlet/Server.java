@@ -65,6 +65,13 @@ abstract class Server implements AutoCloseable {
         return "http://127.0.0.1:" + port() + contextPath + path;
     }
 
+    /** GETs the path, expects a 200 and returns its JSON body. */
+    Map<String, Object> json(String path) throws Exception {
+        java.net.http.HttpResponse<String> r = Http.get(url(path));
+        org.junit.jupiter.api.Assertions.assertEquals(200, r.statusCode(), r.body());
+        return Json.parse(r.body());
+    }
+
     static final class Jetty extends Server {
         private org.eclipse.jetty.server.Server server;
         private final org.eclipse.jetty.server.handler.ContextHandlerCollection contexts =

@@ -46,12 +46,6 @@ class WorkerModeServletTest {
         Server.closeAll(SERVERS);
     }
 
-    private static Map<String, Object> json(Server server, String path) throws Exception {
-        HttpResponse<String> r = Http.get(server.url(path));
-        assertEquals(200, r.statusCode(), r.body());
-        return Json.parse(r.body());
-    }
-
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
     void twoHundredConcurrentClientsEachSeeOnlyTheirOwnRequest(Server.Kind kind) throws Exception {
@@ -91,7 +85,7 @@ class WorkerModeServletTest {
     @ParameterizedTest
     @EnumSource(Server.Kind.class)
     void workerSeesTheContextPathAndFrontController(Server.Kind kind) throws Exception {
-        Map<String, Object> d = json(SERVERS.get(kind), "/users/7?nonce=x");
+        Map<String, Object> d = SERVERS.get(kind).json("/users/7?nonce=x");
         assertEquals("/app/index.php", d.get("script_name"));
         assertEquals("/app/users/7?nonce=x", d.get("request_uri"));
         assertEquals("GET", Json.map(d, "request").get("method"));
@@ -103,9 +97,9 @@ class WorkerModeServletTest {
         TestApp own = TestApp.copy(appDir);
         try (Server server = Server.start(kind, "", own.documentRoot, Map.of("mode", "worker", "app-root", own.root.toString(),
                 "worker-script", "parity-worker.php", "workers", "1"))) {
-            Object bootMemoryLimit = json(server, "/?do=ini").get("memory_limit");
+            Object bootMemoryLimit = server.json("/?do=ini").get("memory_limit");
             for (int i = 1; i < 3; i++) {
-                Map<String, Object> d = json(server, "/?do=ini");
+                Map<String, Object> d = server.json("/?do=ini");
                 assertEquals("10", d.get("precision"), "request " + i + " saw another request's ini_set()");
                 assertEquals(bootMemoryLimit, d.get("memory_limit"), "request " + i + " saw another request's ini_set()");
             }
@@ -245,7 +239,7 @@ class WorkerModeServletTest {
                 "worker-script", "worker.php", "workers", "1", "max-requests", "3"))) {
             List<String> boots = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
-                Map<String, Object> d = json(server, "/?nonce=" + i);
+                Map<String, Object> d = server.json("/?nonce=" + i);
                 boots.add((String) d.get("boot"));
                 assertEquals(i % 3 + 1, d.get("served"));
             }
