@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.JMException;
@@ -81,7 +82,7 @@ public class OctaneServlet extends HttpServlet {
         }
         String documentRootInContext = documentRootInContext(webappRoot, settings.documentRoot());
         staticFilesNeedPathRewrite = !documentRootInContext.isEmpty();
-        router = new Router(settings, documentRootInContext);
+        router = new Router(settings, documentRootInContext, staticFileTest(context, documentRootInContext));
         staticFileServlet = StaticFileServlet.of(context);
         versionedAssets = settings.versionedAssets().matcher();
         cgi = new CgiVariables(settings, "ePHPm (" + context.getServerInfo() + ")");
@@ -148,6 +149,13 @@ public class OctaneServlet extends HttpServlet {
                 return names;
             }
         };
+    }
+
+    private static Router.FileTest staticFileTest(ServletContext context, String documentRootInContext) {
+        Optional<TomcatResourceCache> tomcat = TomcatResourceCache.of(context, documentRootInContext);
+        tomcat.ifPresent(cache -> context.log("ePHPm: static files are found in Tomcat's resource cache, as its DefaultServlet"
+                + " finds them (a new or deleted file is seen within cacheTtl, " + cache.ttlMillis() + " ms)"));
+        return tomcat.isPresent() ? tomcat.get() : Router.ON_DISK;
     }
 
     private static String documentRootInContext(Path webappRoot, Path documentRoot) throws UnavailableException {

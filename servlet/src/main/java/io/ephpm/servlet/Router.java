@@ -2,7 +2,6 @@ package io.ephpm.servlet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * try_files for a PHP app: an existing file under the document root is static; a {@code .php}
@@ -12,17 +11,27 @@ import java.util.Locale;
  * outside the document root are never reachable, and PHP source is never static.
  */
 final class Router {
+    /** try_files' own question, on the file system: one stat per request, as nginx makes. */
+    static final FileTest ON_DISK = (path, file) -> Files.isRegularFile(file);
+
     private final Mode mode;
     private final Path documentRoot;
     private final String documentRootInContext;
     private final String frontController;
     private final Path frontControllerFile;
+    private final FileTest staticFiles;
 
     /**
      * @param documentRootInContext where the document root sits inside the webapp's resource root,
      *                              as a URL path: "" when they are the same directory
      */
     Router(Settings settings, String documentRootInContext) {
+        this(settings, documentRootInContext, ON_DISK);
+    }
+
+    /** @param staticFiles decides whether a path that names no PHP script is a static file */
+    Router(Settings settings, String documentRootInContext, FileTest staticFiles) {
+        this.staticFiles = staticFiles;
         this.mode = settings.mode();
         this.documentRoot = settings.documentRoot();
         this.documentRootInContext = documentRootInContext;
@@ -48,7 +57,7 @@ final class Router {
             }
             return frontController("");
         }
-        if (Files.isRegularFile(target)) {
+        if (staticFiles.isFile(path, target)) {
             return new Route.StaticFile(documentRootInContext + path);
         }
         if (mode == Mode.CLASSIC && Files.isDirectory(target)) {
@@ -75,8 +84,7 @@ final class Router {
             if (end < 0) {
                 end = path.length();
             }
-            String segment = path.substring(start, end);
-            if (segment.toLowerCase(Locale.ROOT).endsWith(".php")) {
+            if (end - start >= 4 && path.regionMatches(true, end - 4, ".php", 0, 4)) {
                 String scriptPath = path.substring(0, end);
                 Path file = documentRoot.resolve(scriptPath.substring(1)).normalize();
                 if (file.startsWith(documentRoot) && Files.isRegularFile(file)) {
@@ -87,6 +95,16 @@ final class Router {
             start = end + 1;
         }
         return null;
+    }
+
+    /** Whether a path under the document root names a file the container serves. */
+    @FunctionalInterface
+    interface FileTest {
+        /**
+         * @param path a URL path under the document root with no hidden or dot segments, like "/build/app.css"
+         * @param file the file it names under the document root
+         */
+        boolean isFile(String path, Path file);
     }
 
     static boolean isHidden(String path) {

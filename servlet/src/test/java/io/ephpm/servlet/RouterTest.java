@@ -48,6 +48,24 @@ class RouterTest {
     }
 
     @Test
+    void theContainersFileTestDecidesWhatIsStatic() {
+        Settings settings = Settings.read(Settings.Parameters.of(Map.of("mode", "classic")), app, n -> null);
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        Router r = new Router(settings, "/public", (path, file) -> {
+            asked.add(path);
+            assertEquals(docroot.resolve(path.substring(1)), file);
+            return path.equals("/cached.css");
+        });
+        assertEquals(new Route.StaticFile("/public/cached.css"), r.route("/cached.css"), "a file only the container sees is static");
+        assertEquals(new Route.Script(docroot.resolve("index.php"), "/index.php", ""), r.route("/app.css"),
+                "a file the container does not see goes to the front controller");
+        assertEquals(new Route.Script(docroot.resolve("index.php"), "/index.php", "/x"), r.route("/index.php/x"));
+        assertInstanceOf(Route.NotFound.class, r.route("/.env"));
+        assertInstanceOf(Route.NotFound.class, r.route("/a/../../worker.php"));
+        assertEquals(java.util.List.of("/cached.css", "/app.css"), asked, "scripts and hidden paths never reach it");
+    }
+
+    @Test
     void hiddenAndEscapingPathsAreNotFound() {
         Router r = router("classic");
         for (String path : new String[] {"/.env", "/.git/config", "/a/../../worker.php", "/WEB-INF/web.xml", "/meta-inf/x",

@@ -151,9 +151,24 @@ abstract class Server implements AutoCloseable {
         private Context context;
         private Wrapper wrapper;
         private Path baseDir;
+        private final java.util.function.Consumer<Context> configure;
 
         TomcatServer(String contextPath, Path documentRoot, Map<String, String> initParams) {
+            this(contextPath, documentRoot, initParams, context -> { });
+        }
+
+        private TomcatServer(String contextPath, Path documentRoot, Map<String, String> initParams,
+                             java.util.function.Consumer<Context> configure) {
             super(contextPath, documentRoot, initParams);
+            this.configure = configure;
+        }
+
+        /** A Tomcat whose context is configured further before it starts, as a context XML would (its Resources, say). */
+        static TomcatServer start(String contextPath, Path documentRoot, Map<String, String> initParams,
+                                  java.util.function.Consumer<Context> configure) throws Exception {
+            TomcatServer server = new TomcatServer(contextPath, documentRoot, initParams, configure);
+            server.start();
+            return server;
         }
 
         @Override
@@ -180,6 +195,7 @@ abstract class Server implements AutoCloseable {
             wrapper.setLoadOnStartup(1);
             initParams.forEach(wrapper::addInitParameter);
             context.addServletMappingDecoded("/", "ephpm");
+            configure.accept(context);
         }
 
         @Override
