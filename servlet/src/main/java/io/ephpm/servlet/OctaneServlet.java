@@ -23,7 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.JMException;
@@ -41,6 +41,8 @@ public class OctaneServlet extends HttpServlet {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Set on a request whose PHP failed after the response was committed; its redispatch aborts the connection. */
     static final String ABORT_ATTRIBUTE = "io.ephpm.abort";
+    /** Static files remembered as found (about 150 bytes each); beyond them, each is looked up per request. */
+    private static final int RECENT_STATIC_FILES = 10_000;
 
     private transient Settings settings;
     private transient Router router;
@@ -82,7 +84,7 @@ public class OctaneServlet extends HttpServlet {
         }
         String documentRootInContext = documentRootInContext(webappRoot, settings.documentRoot());
         staticFilesNeedPathRewrite = !documentRootInContext.isEmpty();
-        router = new Router(settings, documentRootInContext, staticFileTest(context, documentRootInContext));
+        router = new Router(settings, documentRootInContext, staticFileTest(context));
         staticFileServlet = StaticFileServlet.of(context);
         versionedAssets = settings.versionedAssets().matcher();
         cgi = new CgiVariables(settings, "ePHPm (" + context.getServerInfo() + ")");
@@ -151,11 +153,17 @@ public class OctaneServlet extends HttpServlet {
         };
     }
 
-    private static Router.FileTest staticFileTest(ServletContext context, String documentRootInContext) {
-        Optional<TomcatResourceCache> tomcat = TomcatResourceCache.of(context, documentRootInContext);
-        tomcat.ifPresent(cache -> context.log("ePHPm: static files are found in Tomcat's resource cache, as its DefaultServlet"
-                + " finds them (a new or deleted file is seen within cacheTtl, " + cache.ttlMillis() + " ms)"));
-        return tomcat.isPresent() ? tomcat.get() : Router.ON_DISK;
+    /**
+     * On Tomcat, a file found is trusted for the cacheTtl its DefaultServlet trusts its own copy:
+     * then a static file costs no stat per request, as from the DefaultServlet alone.
+     */
+    private static Router.FileTest staticFileTest(ServletContext context) {
+        OptionalLong ttl = TomcatResources.cacheTtlMillis(context);
+        if (ttl.isEmpty()) {
+            return Router.ON_DISK;
+        }
+        context.log("ePHPm: a static file found is trusted for Tomcat's cacheTtl, " + ttl.getAsLong() + " ms, then looked up again");
+        return new RecentStaticFiles(ttl.getAsLong(), RECENT_STATIC_FILES);
     }
 
     private static String documentRootInContext(Path webappRoot, Path documentRoot) throws UnavailableException {
