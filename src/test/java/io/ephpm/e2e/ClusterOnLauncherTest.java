@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -37,7 +35,7 @@ class ClusterOnLauncherTest {
     private static final int HITS_PER_NODE = 3_000;
     private static final int IN_FLIGHT_PER_NODE = 12;
     private static final Duration CONVERGENCE = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final NodeClient client = new NodeClient();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -85,8 +83,8 @@ class ClusterOnLauncherTest {
             // counters: the table's incr and the cache's increment are atomic across the nodes
             List<CompletableFuture<Void>> load = new ArrayList<>();
             for (URI base : bases) {
-                load.add(CompletableFuture.runAsync(() -> hit(base, "/api/visits/hit", HITS_PER_NODE)));
-                load.add(CompletableFuture.runAsync(() -> hit(base, "/api/visits/cache-count?add=1", HITS_PER_NODE / 10)));
+                load.add(CompletableFuture.runAsync(() -> client.hit(base, "/api/visits/hit", HITS_PER_NODE, IN_FLIGHT_PER_NODE)));
+                load.add(CompletableFuture.runAsync(() -> client.hit(base, "/api/visits/cache-count?add=1", HITS_PER_NODE / 10, IN_FLIGHT_PER_NODE)));
             }
             CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).get();
             for (URI base : bases) {
@@ -186,24 +184,6 @@ class ClusterOnLauncherTest {
         return ServerProcess.start("node" + index, command, app, environment, app.resolve("server-" + System.nanoTime() + ".log"));
     }
 
-    private void hit(URI base, String path, int times) {
-        Semaphore inFlight = new Semaphore(IN_FLIGHT_PER_NODE);
-        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        try {
-            for (int i = 0; i < times; i++) {
-                inFlight.acquire();
-                answers.add(http.sendAsync(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).build(),
-                        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> inFlight.release()));
-            }
-            for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                HttpResponse<String> r = answer.get();
-                assertEquals(200, r.statusCode(), () -> base + path + ": " + r.body());
-            }
-        } catch (Exception e) {
-            throw new AssertionError(base + path, e);
-        }
-    }
-
     private void hitWhile(URI base, AtomicBoolean loading, AtomicInteger answered, ConcurrentLinkedQueue<String> failures) {
         while (loading.get()) {
             try {
@@ -219,32 +199,15 @@ class ClusterOnLauncherTest {
             }
         }
     }
-
     private void awaitJson(URI base, String path, Predicate<JsonNode> condition, String what) throws Exception {
-        awaitJson(base, path, condition, what, CONVERGENCE);
+        client.awaitJson(base, path, condition, what, CONVERGENCE);
     }
 
     private void awaitJson(URI base, String path, Predicate<JsonNode> condition, String what, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = getJson(base, path);
-            if (condition.test(last)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError(what + " within " + within + "; last: " + last);
+        client.awaitJson(base, path, condition, what, within);
     }
 
     private JsonNode getJson(URI base, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), () -> base + path + ": " + r.body());
-        try {
-            return JSON.readTree(r.body());
-        } catch (java.io.IOException e) {
-            throw new AssertionError("not JSON: " + r.body(), e);
-        }
+        return client.getJson(base, path);
     }
 }

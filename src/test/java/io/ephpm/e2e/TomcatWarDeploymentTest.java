@@ -88,6 +88,11 @@ class TomcatWarDeploymentTest {
             new SampleClient(tomcat.uri("/sample")).assertHelloPageAndJson(SampleClient.expectedMode());
         }
         new SampleClient(tomcat.uri("/sample")).assertNotesFormValidatesAndFlashes();
+        // what Tomcat checks as it stops each webapp: anything left on its own threads would hold
+        // the undeployed webapp's classes (its copy of JNA in WEB-INF/lib) for good
+        String log = server.log();
+        assertFalse(log.contains("but failed to remove it"), () -> "Tomcat found thread-locals a webapp left behind:\n" + log);
+        assertFalse(log.contains("but has failed to stop it"), () -> "Tomcat found threads a webapp left running:\n" + log);
 
         List<String> after = awaitThreadBaseline(server, baseline, THREADS_SETTLE);
         assertEquals(phpThreads, server.threadsNamed("ephpm-sample"), () -> "PHP threads after 5 redeploys: " + after);

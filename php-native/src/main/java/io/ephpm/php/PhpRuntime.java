@@ -50,7 +50,10 @@ public final class PhpRuntime {
                 warnIfDifferent(running, config);
                 return running;
             }
-            NativeLoader.load(config.home());
+            onOwnThread("ephpm-load", () -> {
+                NativeLoader.load(config.home());
+                return null;
+            });
             int result = startOnOwnThread(config);
             if (result < 0) {
                 throw new IllegalStateException("PHP runtime failed to start: " + EphpmLibrary.ephpm_startup_error());
@@ -85,18 +88,48 @@ public final class PhpRuntime {
      */
     private static int startOnOwnThread(PhpRuntimeConfig config) {
         byte[] env = environmentBlock(config);
-        int[] result = {-1};
-        Thread starter = new Thread(() -> result[0] = EphpmLibrary.ephpm_runtime_start(
-                config.iniFile().map(Object::toString).orElse(null), config.iniEntries(), env, env.length),
-                "ephpm-startup");
-        starter.start();
-        try {
-            starter.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting PHP", e);
+        return onOwnThread("ephpm-startup", () -> EphpmLibrary.ephpm_runtime_start(
+                config.iniFile().map(Object::toString).orElse(null), config.iniEntries(), env, env.length));
+    }
+
+    /**
+     * Makes a native call on a short-lived thread and returns its result. For calls made from a
+     * container's thread that set up native state: what PHP or JNA keep per thread (JNA's
+     * thread-locals after it first builds a callback) then dies with that thread instead of
+     * holding an undeployed webapp's classloader on a thread the container keeps.
+     */
+    static <T> T onOwnThread(String name, java.util.function.Supplier<T> call) {
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(() -> {
+            try {
+                result[0] = call.get();
+            } catch (RuntimeException | Error e) {
+                failure[0] = e;
+            }
+        }, name);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the native call cannot be abandoned half-way
+            }
         }
-        return result[0];
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
     }
 
     private static byte[] environmentBlock(PhpRuntimeConfig config) {

@@ -68,7 +68,11 @@ public final class PhpTables implements AutoCloseable {
             throw new IllegalStateException("the tables are replicated already");
         }
         this.replicator = java.util.Objects.requireNonNull(replicator, "replicator");
-        EphpmLibrary.ephpm_tables_replicate(handle, writeCallback, openedCallback);
+        long space = handle;
+        PhpRuntime.onOwnThread("ephpm-tables-replicate", () -> {
+            EphpmLibrary.ephpm_tables_replicate(space, writeCallback, openedCallback);
+            return null;
+        });
     }
 
     /** The cluster's view for an operator, or an empty map when the tables are not replicated. */
