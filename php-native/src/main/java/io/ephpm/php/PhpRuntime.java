@@ -2,6 +2,7 @@ package io.ephpm.php;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.logging.Logger;
 public final class PhpRuntime {
     private static final Logger LOG = Logger.getLogger(PhpRuntime.class.getName());
     private static final AtomicReference<PhpRuntime> INSTANCE = new AtomicReference<>();
+    private static final java.time.Duration CLEANER_EXIT_WAIT = java.time.Duration.ofSeconds(5);
 
     private final PhpRuntimeConfig config;
     private final String description;
@@ -178,9 +180,21 @@ public final class PhpRuntime {
         if (webapp == null || com.sun.jna.Native.class.getClassLoader() != webapp) {
             return;
         }
+        List<Thread> cleaners = new ArrayList<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if ("JNA Cleaner".equals(thread.getName()) && thread.getClass().getClassLoader() == webapp) {
                 thread.interrupt();
+                cleaners.add(thread);
+            }
+        }
+        // gone before the container checks the webapp's threads, which it does as soon as this returns
+        long deadline = System.nanoTime() + CLEANER_EXIT_WAIT.toNanos();
+        for (Thread cleaner : cleaners) {
+            try {
+                cleaner.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
