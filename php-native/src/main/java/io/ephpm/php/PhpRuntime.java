@@ -97,7 +97,7 @@ public final class PhpRuntime {
     /**
      * Makes a native call on a short-lived thread and returns its result. For calls made from a
      * container's thread that set up native state: what PHP or JNA keep per thread (JNA's
-     * thread-locals after it first builds a callback) then dies with that thread instead of
+     * thread-locals once it has mapped a function) then dies with that thread instead of
      * holding an undeployed webapp's classloader on a thread the container keeps.
      */
     static <T> T onOwnThread(String name, java.util.function.Supplier<T> call) {
