@@ -65,6 +65,27 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The OS names (first 15 characters of the Java names) of the process's threads, from /proc. */
+    /**
+     * How many instances of the class the JVM still holds after a full collection ({@code jcmd
+     * GC.class_histogram} collects first).
+     */
+    long liveInstances(String className) throws IOException, InterruptedException {
+        Process histogram = new ProcessBuilder(Path.of(javaHome(), "bin", "jcmd").toString(), Long.toString(pid()),
+                "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(histogram.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (histogram.waitFor() != 0) {
+            throw new AssertionError("jcmd GC.class_histogram failed: " + out);
+        }
+        long count = 0;
+        for (String line : out.split("\n")) {
+            String[] columns = line.trim().split("\\s+"); // num: #instances #bytes class name
+            if (columns.length >= 4 && columns[3].equals(className)) {
+                count += Long.parseLong(columns[1]);
+            }
+        }
+        return count;
+    }
+
     List<String> threadNames() throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
             return tasks.map(task -> {

@@ -2,6 +2,7 @@ package io.ephpm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -24,6 +25,8 @@ class TomcatWarDeploymentTest {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(90);
     private static final int THREAD_SLACK = 2; // JIT compiler threads come and go on their own
     private static final Duration THREADS_SETTLE = Duration.ofSeconds(15);
+    private static final Duration LOADERS_COLLECTED = Duration.ofSeconds(90);
+    private static final String WEBAPP_CLASS_LOADER = "org.apache.catalina.loader.ParallelWebappClassLoader";
 
     @TempDir
     static Path temp;
@@ -96,12 +99,28 @@ class TomcatWarDeploymentTest {
 
         List<String> after = awaitThreadBaseline(server, baseline, THREADS_SETTLE);
         assertEquals(phpThreads, server.threadsNamed("ephpm-sample"), () -> "PHP threads after 5 redeploys: " + after);
+
+        // the undeployed webapps' classloaders are collected: the current one stays, and a JDK pool
+        // thread that a webapp started (it keeps its creator's context classloader) may hold one
+        // until it idles out
+        long loaders = awaitLiveWebappLoaders(server, 2, LOADERS_COLLECTED);
+        assertTrue(loaders <= 2, () -> loaders + " webapp classloaders are alive after 5 redeploys: each undeploy kept its own");
     }
 
     private static void redeployWar() throws IOException {
         Path staged = tomcat.base().resolve("temp/sample.war.staged");
         Files.copy(Distributions.sampleWar(), staged, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staged, tomcat.webapps().resolve("sample.war"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static long awaitLiveWebappLoaders(ServerProcess server, long expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long live = server.liveInstances(WEBAPP_CLASS_LOADER);
+        while (live > expected && System.nanoTime() < deadline) {
+            Thread.sleep(2_000); // finalizers (JNA's among them) run between two collections
+            live = server.liveInstances(WEBAPP_CLASS_LOADER);
+        }
+        return live;
     }
 
     private static List<String> awaitThreadBaseline(ServerProcess server, List<String> baseline, Duration timeout) throws Exception {

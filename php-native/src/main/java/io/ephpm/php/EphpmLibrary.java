@@ -27,6 +27,11 @@ final class EphpmLibrary {
         Native.register(EphpmLibrary.class, library);
     }
 
+    /** Drops the mapping and the JNI references JNA holds for it; no call may be in progress or follow. */
+    static void unregister() {
+        Native.unregister(EphpmLibrary.class);
+    }
+
     interface NextRequest extends Callback {
         Pointer invoke(long memory, int flags, int status, Pointer headers, int headersLength, Pointer body, int bodyLength);
     }

@@ -25,6 +25,8 @@ public final class PhpRuntime {
     private static final Logger LOG = Logger.getLogger(PhpRuntime.class.getName());
     private static final AtomicReference<PhpRuntime> INSTANCE = new AtomicReference<>();
     private static final java.time.Duration CLEANER_EXIT_WAIT = java.time.Duration.ofSeconds(5);
+    /** Starts (or joins) not yet released, in this classloader. */
+    private static final java.util.concurrent.atomic.AtomicInteger USERS = new java.util.concurrent.atomic.AtomicInteger();
 
     private final PhpRuntimeConfig config;
     private final String description;
@@ -39,6 +41,12 @@ public final class PhpRuntime {
 
     /** Starts PHP with this configuration, or returns the runtime that is already running. */
     public static PhpRuntime start(PhpRuntimeConfig config) {
+        PhpRuntime runtime = startOrJoin(config);
+        USERS.incrementAndGet();
+        return runtime;
+    }
+
+    private static PhpRuntime startOrJoin(PhpRuntimeConfig config) {
         PhpRuntime running = INSTANCE.get();
         if (running != null) {
             requireSameStartupSettings(config);
@@ -171,13 +179,34 @@ public final class PhpRuntime {
     }
 
     /**
-     * Lets an undeployed webapp's classloader go. A webapp that carries its own copy of JNA (in
-     * WEB-INF/lib) got JNA's "JNA Cleaner" thread from it; that thread outlives the webapp, because
-     * the pinned PHP libraries are never released, and it would hold the classloader. PHP itself
-     * keeps running for the next deploy. A JNA shared by the container is left alone.
+     * Lets an undeployed webapp's classloader go, once the last user of the runtime in it (each
+     * {@link #start} call) has released it. PHP itself keeps running for the next deploy.
+     *
+     * <ul>
+     * <li>When ePHPm's classes are the webapp's own, libephpm's functions are unregistered: JNA's
+     * direct mapping holds each mapped method in a JNI global reference, which would keep the
+     * webapp's classes for good. Only when none of this classloader's PHP threads still runs (one
+     * the pool gave up on, blocked outside PHP's reach), since a call in progress reads what
+     * unregistering frees: then the classes stay, and a warning says so.</li>
+     * <li>When JNA is the webapp's own too, its "JNA Cleaner" thread, which the pinned PHP
+     * libraries keep busy for good, is stopped and waited for.</li>
+     * </ul>
+     * A JNA or an ePHPm shared by the container is left alone.
      */
     public static void release(ClassLoader webapp) {
-        if (webapp == null || com.sun.jna.Native.class.getClassLoader() != webapp) {
+        if (webapp == null || USERS.decrementAndGet() > 0) {
+            return;
+        }
+        if (EphpmLibrary.class.getClassLoader() == webapp && INSTANCE.get() != null) {
+            int running = PhpThread.running();
+            if (running == 0) {
+                EphpmLibrary.unregister();
+            } else {
+                LOG.warning(running + " PHP thread(s) of this webapp still run; libephpm stays registered and the"
+                        + " webapp's classes stay loaded until the JVM exits");
+            }
+        }
+        if (com.sun.jna.Native.class.getClassLoader() != webapp) {
             return;
         }
         List<Thread> cleaners = new ArrayList<>();

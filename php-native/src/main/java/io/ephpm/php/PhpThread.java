@@ -24,6 +24,7 @@ import java.util.logging.Logger;
  * {@link Listener} then learns how it ended.
  */
 public final class PhpThread extends Thread {
+    private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
     /** PHP recurses on the C stack through internal callbacks; give it room. */
     public static final long DEFAULT_STACK_SIZE = 32L * 1024 * 1024;
     private static final Logger PHP_LOG = Logger.getLogger("io.ephpm.php.PHP");
@@ -131,8 +132,22 @@ public final class PhpThread extends Thread {
         return memoryUsage;
     }
 
+    /** PHP threads of this classloader that are running (they make native calls until they end). */
+    static int running() {
+        return RUNNING.get();
+    }
+
     @Override
     public void run() {
+        RUNNING.incrementAndGet();
+        try {
+            runAttached();
+        } finally {
+            RUNNING.decrementAndGet();
+        }
+    }
+
+    private void runAttached() {
         Outcome outcome = Outcome.NOT_ATTACHED;
         String error = "";
         Memory iniMemory = pack(ini);
