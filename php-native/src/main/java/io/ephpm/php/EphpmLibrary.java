@@ -27,7 +27,7 @@ final class EphpmLibrary {
         Native.register(EphpmLibrary.class, library);
     }
 
-    /** Drops the mapping and the JNI references JNA holds for it; no call may be in progress or follow. */
+    /** Drops the mapping and the JNI references JNA holds for it; no call may be in progress, and calls fail until it is registered again. */
     static void unregister() {
         Native.unregister(EphpmLibrary.class);
     }

@@ -46,8 +46,14 @@ final class NativeLoader {
     private NativeLoader() {
     }
 
+    private static boolean registered;
+
     static synchronized void load(PhpHome home) {
         if (libephpm != null) {
+            if (!registered) {
+                EphpmLibrary.register(libephpm);
+                registered = true;
+            }
             return;
         }
         if (System.getProperty(SHIM_OVERRIDE_PROPERTY, "").isBlank()) {
@@ -60,6 +66,18 @@ final class NativeLoader {
                 Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE, Library.OPTION_STRING_ENCODING, "UTF-8"));
         EphpmLibrary.register(ephpm);
         libephpm = ephpm;
+        registered = true;
+    }
+
+    /**
+     * Drops JNA's mapping of libephpm and the JNI references it holds; the next {@link #load} maps
+     * it again. No call into libephpm may be in progress.
+     */
+    static synchronized void unregister() {
+        if (registered) {
+            EphpmLibrary.unregister();
+            registered = false;
+        }
     }
 
     /**

@@ -200,7 +200,12 @@ public final class PhpRuntime {
         if (EphpmLibrary.class.getClassLoader() == webapp && INSTANCE.get() != null) {
             int running = PhpThread.running();
             if (running == 0) {
-                EphpmLibrary.unregister();
+                synchronized (PhpRuntime.class) {
+                    // a start after this (the container restarting the servlet in the same
+                    // classloader) maps libephpm again and joins the running PHP
+                    INSTANCE.set(null);
+                    NativeLoader.unregister();
+                }
             } else {
                 LOG.warning(running + " PHP thread(s) of this webapp still run; libephpm stays registered and the"
                         + " webapp's classes stay loaded until the JVM exits");
