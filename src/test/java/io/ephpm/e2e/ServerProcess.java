@@ -64,7 +64,6 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** The OS names (first 15 characters of the Java names) of the process's threads, from /proc. */
     /**
      * How many instances of the class the JVM still holds after a full collection ({@code jcmd
      * GC.class_histogram} collects first).
@@ -86,6 +85,7 @@ final class ServerProcess implements AutoCloseable {
         return count;
     }
 
+    /** The OS names (first 15 characters of the Java names) of the process's threads, from /proc. */
     List<String> threadNames() throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
             return tasks.map(task -> {

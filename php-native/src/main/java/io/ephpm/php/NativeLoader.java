@@ -43,10 +43,10 @@ final class NativeLoader {
     private static NativeLibrary libphp;
     private static NativeLibrary libephpm;
 
+    private static boolean registered;
+
     private NativeLoader() {
     }
-
-    private static boolean registered;
 
     static synchronized void load(PhpHome home) {
         if (libephpm != null) {

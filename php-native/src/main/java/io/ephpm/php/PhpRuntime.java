@@ -2,12 +2,14 @@ package io.ephpm.php;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,9 +26,9 @@ import java.util.logging.Logger;
 public final class PhpRuntime {
     private static final Logger LOG = Logger.getLogger(PhpRuntime.class.getName());
     private static final AtomicReference<PhpRuntime> INSTANCE = new AtomicReference<>();
-    private static final java.time.Duration CLEANER_EXIT_WAIT = java.time.Duration.ofSeconds(5);
+    private static final Duration CLEANER_EXIT_WAIT = Duration.ofSeconds(5);
     /** Starts (or joins) not yet released, in this classloader. */
-    private static final java.util.concurrent.atomic.AtomicInteger USERS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger USERS = new AtomicInteger();
 
     private final PhpRuntimeConfig config;
     private final String description;
@@ -60,10 +62,6 @@ public final class PhpRuntime {
                 warnIfDifferent(running, config);
                 return running;
             }
-            onOwnThread("ephpm-load", () -> {
-                NativeLoader.load(config.home());
-                return null;
-            });
             int result = startOnOwnThread(config);
             if (result < 0) {
                 throw new IllegalStateException("PHP runtime failed to start: " + EphpmLibrary.ephpm_startup_error());
@@ -93,39 +91,33 @@ public final class PhpRuntime {
     }
 
     /**
-     * php_module_startup runs on a short-lived thread of its own, so that PHP's main-thread
-     * context belongs to no webapp thread and no worker thread.
+     * libephpm is mapped and php_module_startup runs on a short-lived thread of their own, so that
+     * PHP's main-thread context belongs to no webapp thread and no worker thread, and what JNA
+     * keeps per thread once it has mapped a function (thread-locals holding the webapp's copy of
+     * JNA) dies with that thread instead of pinning an undeployed webapp's classloader on a thread
+     * the container keeps.
      */
     private static int startOnOwnThread(PhpRuntimeConfig config) {
         byte[] env = environmentBlock(config);
-        return onOwnThread("ephpm-startup", () -> EphpmLibrary.ephpm_runtime_start(
-                config.iniFile().map(Object::toString).orElse(null), config.iniEntries(), env, env.length));
-    }
-
-    /**
-     * Makes a native call on a short-lived thread and returns its result. For calls made from a
-     * container's thread that set up native state: what PHP or JNA keep per thread (JNA's
-     * thread-locals once it has mapped a function) then dies with that thread instead of
-     * holding an undeployed webapp's classloader on a thread the container keeps.
-     */
-    static <T> T onOwnThread(String name, java.util.function.Supplier<T> call) {
-        Object[] result = new Object[1];
+        int[] result = {-1};
         Throwable[] failure = new Throwable[1];
-        Thread thread = new Thread(() -> {
+        Thread starter = new Thread(() -> {
             try {
-                result[0] = call.get();
+                NativeLoader.load(config.home());
+                result[0] = EphpmLibrary.ephpm_runtime_start(
+                        config.iniFile().map(Object::toString).orElse(null), config.iniEntries(), env, env.length);
             } catch (RuntimeException | Error e) {
                 failure[0] = e;
             }
-        }, name);
-        thread.start();
+        }, "ephpm-startup");
+        starter.start();
         boolean interrupted = false;
         while (true) {
             try {
-                thread.join();
+                starter.join();
                 break;
             } catch (InterruptedException e) {
-                interrupted = true; // the native call cannot be abandoned half-way
+                interrupted = true; // PHP's start-up cannot be abandoned half-way
             }
         }
         if (interrupted) {
@@ -137,9 +129,7 @@ public final class PhpRuntime {
         if (failure[0] instanceof Error e) {
             throw e;
         }
-        @SuppressWarnings("unchecked")
-        T value = (T) result[0];
-        return value;
+        return result[0];
     }
 
     private static byte[] environmentBlock(PhpRuntimeConfig config) {

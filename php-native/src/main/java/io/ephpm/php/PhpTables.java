@@ -68,11 +68,7 @@ public final class PhpTables implements AutoCloseable {
             throw new IllegalStateException("the tables are replicated already");
         }
         this.replicator = java.util.Objects.requireNonNull(replicator, "replicator");
-        long space = handle;
-        PhpRuntime.onOwnThread("ephpm-tables-replicate", () -> {
-            EphpmLibrary.ephpm_tables_replicate(space, writeCallback, openedCallback);
-            return null;
-        });
+        EphpmLibrary.ephpm_tables_replicate(handle, writeCallback, openedCallback);
     }
 
     /** The cluster's view for an operator, or an empty map when the tables are not replicated. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
  * {@link Listener} then learns how it ended.
  */
 public final class PhpThread extends Thread {
-    private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger RUNNING = new AtomicInteger();
     /** PHP recurses on the C stack through internal callbacks; give it room. */
     public static final long DEFAULT_STACK_SIZE = 32L * 1024 * 1024;
     private static final Logger PHP_LOG = Logger.getLogger("io.ephpm.php.PHP");

@@ -10,7 +10,7 @@ import java.util.OptionalLong;
  */
 final class TomcatResources {
     /** The context attribute under which Tomcat keeps the webapp's resources. */
-    static final String ATTRIBUTE = "org.apache.catalina.resources";
+    private static final String ATTRIBUTE = "org.apache.catalina.resources";
     private static final String RESOURCE_ROOT = "org.apache.catalina.WebResourceRoot";
 
     private TomcatResources() {

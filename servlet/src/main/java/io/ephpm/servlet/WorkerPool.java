@@ -587,12 +587,13 @@ final class WorkerPool implements WorkerPoolMXBean {
         return TimeUnit.NANOSECONDS.toMillis(maxRequestNanos.get());
     }
 
-    @Override
     /** Members of the app's cluster as this node sees them; 0 without a cluster. */
+    @Override
     public int getClusterMembers() {
         return tables.clusterStatus().get("members") instanceof Number n ? n.intValue() : 0;
     }
 
+    @Override
     public int getTableCount() {
         return tables.tableCount();
     }
